@@ -1,0 +1,159 @@
+"""Reference data (regions, provinces), applicant organisations and the public records of areas:
+the certified smart cities. ``certification`` keeps these records up to date; this app never imports it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .enums import CertifiedCityStatus, CityType, OrganisationType, RegionGrouping
+
+
+class BilingualName(models.Model):
+    """A Thai name, with an English one beside it; ``name`` follows the active language."""
+
+    name_th = models.CharField(_("name (Thai)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self):
+        if self.name_en and not (get_language() or "th").startswith("th"):
+            return self.name_en
+        return self.name_th
+
+    def __str__(self):
+        return self.name
+
+
+class Region(BilingualName):
+    grouping = models.CharField(_("grouping"), max_length=16, choices=RegionGrouping.choices)
+    code = models.SlugField(_("code"), max_length=32)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["grouping", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["grouping", "code"], name="region_unique_code_per_grouping")
+        ]
+
+
+class Province(BilingualName):
+    """One of the 77 first-level units (76 provinces and Bangkok), keyed by its DOPA code."""
+
+    code = models.CharField(_("DOPA code"), max_length=2, primary_key=True)
+    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=5, unique=True)
+    name_en_iso = models.CharField(_("name (ISO 3166-2)"), max_length=64, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="provinces",
+        limit_choices_to={"grouping": RegionGrouping.GEOGRAPHIC},
+    )
+    statistical_region = models.ForeignKey(
+        Region,
+        verbose_name=_("statistical region"),
+        on_delete=models.PROTECT,
+        related_name="statistical_provinces",
+        limit_choices_to={"grouping": RegionGrouping.STATISTICAL},
+    )
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+        ordering = ["name_th"]
+
+
+class Organisation(BilingualName):
+    """An applicant organisation ("city developer"): a municipality, a province, a university, ..."""
+
+    org_type = models.CharField(_("type"), max_length=32, choices=OrganisationType.choices)
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="organisations"
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Membership",
+        related_name="organisations",
+        verbose_name=_("members"),
+    )
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Invented for the demonstration; not a real body.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("applicant organisation")
+        verbose_name_plural = _("applicant organisations")
+        ordering = ["name_th"]
+        constraints = [
+            models.UniqueConstraint(fields=["name_th", "province"], name="organisation_unique_name_per_province")
+        ]
+
+
+class Membership(models.Model):
+    """A user's place in an organisation; members share the organisation's applications."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    is_admin = models.BooleanField(
+        _("organisation admin"), default=False, help_text=_("May invite colleagues to the organisation.")
+    )
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique_user_per_organisation")
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.organisation}"
+
+
+class CertifiedCity(BilingualName):
+    """An area that holds (or held) the Smart City Thailand logo: what the public registry shows."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="certified_cities",
+        null=True,
+        blank=True,
+        help_text=_("Empty where the public record does not name the applicant."),
+    )
+    provinces = models.ManyToManyField(Province, verbose_name=_("provinces"), related_name="certified_cities")
+    city_type = models.CharField(
+        _("city type"),
+        max_length=16,
+        choices=CityType.choices,
+        blank=True,
+        help_text=_("Empty where the public record does not say."),
+    )
+    award_year = models.PositiveSmallIntegerField(
+        _("award year (B.E.)"), help_text=_("The annual batch, e.g. 2565 for the batch of B.E. 2565.")
+    )
+    certified_on = models.DateField(_("certified on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CertifiedCityStatus.choices, default=CertifiedCityStatus.ACTIVE
+    )
+    certificate_serial = models.CharField(_("current certificate serial"), max_length=32, blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"), default=False, help_text=_("Invented for the demonstration; not a real city.")
+    )
+
+    class Meta:
+        verbose_name = _("certified smart city")
+        verbose_name_plural = _("certified smart cities")
+        ordering = ["award_year", "name_th"]
+        constraints = [
+            models.UniqueConstraint(fields=["award_year", "name_th"], name="certified_city_unique_name_per_year")
+        ]
+        indexes = [models.Index(fields=["status", "award_year"])]

@@ -1,0 +1,9 @@
+"""WSGI entry point for gunicorn and friends: ``gunicorn smartcity.wsgi``."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartcity.settings")
+
+application = get_wsgi_application()
