@@ -5,7 +5,7 @@ from pathlib import Path
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartcity.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartcity.settings.environment")
 
 app = Celery("smartcity")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -34,7 +34,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "smartcity.middleware.ThaiFirstLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -112,18 +112,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport under var/celery,
 # which needs no server yet runs a real worker process.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_FILESYSTEM_DIR = VAR_DIR / "celery"
+CELERY_FILESYSTEM_DIR = env.path("CELERY_FILESYSTEM_DIR", default=VAR_DIR / "celery")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
     CELERY_BROKER_URL = "filesystem://"
-    CELERY_RESULT_BACKEND = f"file://{CELERY_FILESYSTEM_DIR / 'results'}"
+    CELERY_RESULT_BACKEND = f"file://{CELERY_FILESYSTEM_DIR}/results"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(CELERY_FILESYSTEM_DIR / "queue"),
-        "data_folder_out": str(CELERY_FILESYSTEM_DIR / "queue"),
-        "control_folder": str(CELERY_FILESYSTEM_DIR / "control"),
+        "data_folder_in": f"{CELERY_FILESYSTEM_DIR}/queue",
+        "data_folder_out": f"{CELERY_FILESYSTEM_DIR}/queue",
+        "control_folder": f"{CELERY_FILESYSTEM_DIR}/control",
     }
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -1,13 +1,20 @@
-"""The test suite: the same services as configured (PostgreSQL and Redis in CI), fast hashing, mail in
-memory, and files under a temporary folder."""
+"""The test suite: the services as configured (PostgreSQL and Redis in CI, the embedded defaults
+otherwise), fast hashing and mail in memory.
 
+Uploads and the filesystem broker go to fresh temporary folders, set in the environment so that the
+Celery worker processes the tests start (which inherit it) share them with the test process.
+"""
+
+import os
 import tempfile
-from pathlib import Path
 
-from .base import *  # noqa: F403
-from .base import env
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="smartcity-test-media-"))
+os.environ.setdefault("CELERY_FILESYSTEM_DIR", tempfile.mkdtemp(prefix="smartcity-test-celery-"))
+
+from .base import *  # noqa: E402, F403
+from .base import ALLOWED_HOSTS, env  # noqa: E402
 
 SECRET_KEY = env.str("SECRET_KEY", default="test-only-not-secret-3f9a6e2d41")
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="smartcity-test-media-"))

@@ -1,0 +1,75 @@
+import os
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+
+
+def project_env(**overrides):
+    """The environment of a child process of the project: ours, with test settings and overrides
+    (a value of None removes the variable)."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "smartcity.settings.test", "PYTHONUNBUFFERED": "1"}
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def run_python(code, *, timeout=60, **env):
+    """Runs Python code in a fresh process of the project (its own settings, its own Django)."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_DIR,
+        env=project_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@contextmanager
+def celery_worker_process(log_path, *, concurrency=1, **env):
+    """A real Celery worker in its own process, as `make run` and production start it."""
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "celery"), "-A", "smartcity", "worker", "--loglevel=INFO",
+             f"--concurrency={concurrency}", "--without-heartbeat", "--without-mingle", "--without-gossip"],
+            cwd=PROJECT_DIR,
+            env=project_env(**env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def worker_log(tmp_path):
+    path = tmp_path / "worker.log"
+    yield path
+    if path.exists():
+        print(path.read_text()[-4000:])
+
+
+def wait_for(predicate, *, timeout=30, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
