@@ -18,14 +18,14 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     @property
     def name(self):
         if self.name_en and not (get_language() or "th").startswith("th"):
             return self.name_en
         return self.name_th
-
-    def __str__(self):
-        return self.name
 
 
 class Region(BilingualName):
@@ -91,7 +91,9 @@ class Organisation(BilingualName):
         verbose_name_plural = _("applicant organisations")
         ordering = ["name_th"]
         constraints = [
-            models.UniqueConstraint(fields=["name_th", "province"], name="organisation_unique_name_per_province")
+            models.UniqueConstraint(
+                fields=["name_th", "province"], name="organisation_unique_name_per_province"
+            )
         ]
 
 
@@ -109,7 +111,9 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="membership_unique_user_per_organisation")
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="membership_unique_user_per_organisation"
+            )
         ]
 
     def __str__(self):
@@ -154,6 +158,8 @@ class CertifiedCity(BilingualName):
         verbose_name_plural = _("certified smart cities")
         ordering = ["award_year", "name_th"]
         constraints = [
-            models.UniqueConstraint(fields=["award_year", "name_th"], name="certified_city_unique_name_per_year")
+            models.UniqueConstraint(
+                fields=["award_year", "name_th"], name="certified_city_unique_name_per_year"
+            )
         ]
         indexes = [models.Index(fields=["status", "award_year"])]

@@ -15,6 +15,7 @@ def project_env(**overrides):
     """The environment of a child process of the project: ours, with test settings and overrides
     (a value of None removes the variable)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "smartcity.settings.test", "PYTHONUNBUFFERED": "1"}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' own process only
     for key, value in overrides.items():
         if value is None:
             env.pop(key, None)

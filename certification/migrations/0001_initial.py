@@ -5,28 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AwardRound',
+            name="AwardRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, validators=[django.core.validators.MinValueValidator(2560), django.core.validators.MaxValueValidator(2700)], verbose_name='year (B.E.)')),
-                ('ceremony_date', models.DateField(blank=True, null=True, verbose_name='ceremony date')),
-                ('presenter_th', models.CharField(blank=True, max_length=255, verbose_name='presenter (Thai)')),
-                ('presenter_en', models.CharField(blank=True, max_length=255, verbose_name='presenter (English)')),
-                ('digit_style', models.CharField(choices=[('arabic', 'Arabic digits (2566)'), ('thai', 'Thai digits (๒๕๖๖)')], default='thai', max_length=8, verbose_name='digits on documents')),
-                ('validity_years', models.PositiveSmallIntegerField(default=2, validators=[django.core.validators.MinValueValidator(1)], verbose_name='validity of the award (years)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        unique=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(2560),
+                            django.core.validators.MaxValueValidator(2700),
+                        ],
+                        verbose_name="year (B.E.)",
+                    ),
+                ),
+                ("ceremony_date", models.DateField(blank=True, null=True, verbose_name="ceremony date")),
+                (
+                    "presenter_th",
+                    models.CharField(blank=True, max_length=255, verbose_name="presenter (Thai)"),
+                ),
+                (
+                    "presenter_en",
+                    models.CharField(blank=True, max_length=255, verbose_name="presenter (English)"),
+                ),
+                (
+                    "digit_style",
+                    models.CharField(
+                        choices=[("arabic", "Arabic digits (2566)"), ("thai", "Thai digits (๒๕๖๖)")],
+                        default="thai",
+                        max_length=8,
+                        verbose_name="digits on documents",
+                    ),
+                ),
+                (
+                    "validity_years",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="validity of the award (years)",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'award round',
-                'verbose_name_plural': 'award rounds',
-                'ordering': ['-year'],
+                "verbose_name": "award round",
+                "verbose_name_plural": "award rounds",
+                "ordering": ["-year"],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,118 +14,288 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Province',
+            name="Province",
             fields=[
-                ('name_th', models.CharField(max_length=255, verbose_name='name (Thai)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('code', models.CharField(max_length=2, primary_key=True, serialize=False, verbose_name='DOPA code')),
-                ('iso_code', models.CharField(max_length=5, unique=True, verbose_name='ISO 3166-2 code')),
-                ('name_en_iso', models.CharField(blank=True, max_length=64, verbose_name='name (ISO 3166-2)')),
+                ("name_th", models.CharField(max_length=255, verbose_name="name (Thai)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=2, primary_key=True, serialize=False, verbose_name="DOPA code"
+                    ),
+                ),
+                ("iso_code", models.CharField(max_length=5, unique=True, verbose_name="ISO 3166-2 code")),
+                (
+                    "name_en_iso",
+                    models.CharField(blank=True, max_length=64, verbose_name="name (ISO 3166-2)"),
+                ),
             ],
             options={
-                'verbose_name': 'province',
-                'verbose_name_plural': 'provinces',
-                'ordering': ['name_th'],
+                "verbose_name": "province",
+                "verbose_name_plural": "provinces",
+                "ordering": ["name_th"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_admin', models.BooleanField(default=False, help_text='May invite colleagues to the organisation.', verbose_name='organisation admin')),
-                ('joined_at', models.DateTimeField(auto_now_add=True, verbose_name='joined')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "is_admin",
+                    models.BooleanField(
+                        default=False,
+                        help_text="May invite colleagues to the organisation.",
+                        verbose_name="organisation admin",
+                    ),
+                ),
+                ("joined_at", models.DateTimeField(auto_now_add=True, verbose_name="joined")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_th', models.CharField(max_length=255, verbose_name='name (Thai)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('org_type', models.CharField(choices=[('city_municipality', 'City municipality'), ('town_municipality', 'Town municipality'), ('subdistrict_municipality', 'Subdistrict municipality'), ('province', 'Province'), ('pao', 'Provincial administrative organisation'), ('sao', 'Subdistrict administrative organisation'), ('bma', 'Bangkok Metropolitan Administration'), ('pattaya', 'Pattaya City'), ('university', 'University'), ('state_enterprise', 'State enterprise'), ('private_company', 'Private company'), ('city_development_company', 'City development company')], max_length=32, verbose_name='type')),
-                ('is_sample', models.BooleanField(default=False, help_text='Invented for the demonstration; not a real body.', verbose_name='sample data')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('members', models.ManyToManyField(related_name='organisations', through='cities.Membership', to=settings.AUTH_USER_MODEL, verbose_name='members')),
-                ('province', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='cities.province', verbose_name='province')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_th", models.CharField(max_length=255, verbose_name="name (Thai)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                (
+                    "org_type",
+                    models.CharField(
+                        choices=[
+                            ("city_municipality", "City municipality"),
+                            ("town_municipality", "Town municipality"),
+                            ("subdistrict_municipality", "Subdistrict municipality"),
+                            ("province", "Province"),
+                            ("pao", "Provincial administrative organisation"),
+                            ("sao", "Subdistrict administrative organisation"),
+                            ("bma", "Bangkok Metropolitan Administration"),
+                            ("pattaya", "Pattaya City"),
+                            ("university", "University"),
+                            ("state_enterprise", "State enterprise"),
+                            ("private_company", "Private company"),
+                            ("city_development_company", "City development company"),
+                        ],
+                        max_length=32,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "is_sample",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Invented for the demonstration; not a real body.",
+                        verbose_name="sample data",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "members",
+                    models.ManyToManyField(
+                        related_name="organisations",
+                        through="cities.Membership",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="members",
+                    ),
+                ),
+                (
+                    "province",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organisations",
+                        to="cities.province",
+                        verbose_name="province",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'applicant organisation',
-                'verbose_name_plural': 'applicant organisations',
-                'ordering': ['name_th'],
+                "verbose_name": "applicant organisation",
+                "verbose_name_plural": "applicant organisations",
+                "ordering": ["name_th"],
             },
         ),
         migrations.AddField(
-            model_name='membership',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='cities.organisation'),
+            model_name="membership",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="cities.organisation",
+            ),
         ),
         migrations.CreateModel(
-            name='CertifiedCity',
+            name="CertifiedCity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_th', models.CharField(max_length=255, verbose_name='name (Thai)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('city_type', models.CharField(blank=True, choices=[('livable', 'Livable City'), ('new', 'New City')], help_text='Empty where the public record does not say.', max_length=16, verbose_name='city type')),
-                ('award_year', models.PositiveSmallIntegerField(help_text='The annual batch, e.g. 2565 for the batch of B.E. 2565.', verbose_name='award year (B.E.)')),
-                ('certified_on', models.DateField(verbose_name='certified on')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('status', models.CharField(choices=[('active', 'Certified'), ('expired', 'Expired'), ('revoked', 'Revoked')], default='active', max_length=16, verbose_name='status')),
-                ('certificate_serial', models.CharField(blank=True, max_length=32, verbose_name='current certificate serial')),
-                ('is_sample', models.BooleanField(default=False, help_text='Invented for the demonstration; not a real city.', verbose_name='sample data')),
-                ('organisation', models.ForeignKey(blank=True, help_text='Empty where the public record does not name the applicant.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='certified_cities', to='cities.organisation', verbose_name='organisation')),
-                ('provinces', models.ManyToManyField(related_name='certified_cities', to='cities.province', verbose_name='provinces')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_th", models.CharField(max_length=255, verbose_name="name (Thai)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                (
+                    "city_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[("livable", "Livable City"), ("new", "New City")],
+                        help_text="Empty where the public record does not say.",
+                        max_length=16,
+                        verbose_name="city type",
+                    ),
+                ),
+                (
+                    "award_year",
+                    models.PositiveSmallIntegerField(
+                        help_text="The annual batch, e.g. 2565 for the batch of B.E. 2565.",
+                        verbose_name="award year (B.E.)",
+                    ),
+                ),
+                ("certified_on", models.DateField(verbose_name="certified on")),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="valid until")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Certified"), ("expired", "Expired"), ("revoked", "Revoked")],
+                        default="active",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "certificate_serial",
+                    models.CharField(blank=True, max_length=32, verbose_name="current certificate serial"),
+                ),
+                (
+                    "is_sample",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Invented for the demonstration; not a real city.",
+                        verbose_name="sample data",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty where the public record does not name the applicant.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certified_cities",
+                        to="cities.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "provinces",
+                    models.ManyToManyField(
+                        related_name="certified_cities", to="cities.province", verbose_name="provinces"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certified smart city',
-                'verbose_name_plural': 'certified smart cities',
-                'ordering': ['award_year', 'name_th'],
+                "verbose_name": "certified smart city",
+                "verbose_name_plural": "certified smart cities",
+                "ordering": ["award_year", "name_th"],
             },
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_th', models.CharField(max_length=255, verbose_name='name (Thai)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('grouping', models.CharField(choices=[('geographic', 'Six geographic regions (Royal Institute)'), ('statistical', 'Statistical regions (NESDB)')], max_length=16, verbose_name='grouping')),
-                ('code', models.SlugField(max_length=32, verbose_name='code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_th", models.CharField(max_length=255, verbose_name="name (Thai)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                (
+                    "grouping",
+                    models.CharField(
+                        choices=[
+                            ("geographic", "Six geographic regions (Royal Institute)"),
+                            ("statistical", "Statistical regions (NESDB)"),
+                        ],
+                        max_length=16,
+                        verbose_name="grouping",
+                    ),
+                ),
+                ("code", models.SlugField(max_length=32, verbose_name="code")),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['grouping', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('grouping', 'code'), name='region_unique_code_per_grouping')],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["grouping", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("grouping", "code"), name="region_unique_code_per_grouping"
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='province',
-            name='region',
-            field=models.ForeignKey(limit_choices_to={'grouping': 'geographic'}, on_delete=django.db.models.deletion.PROTECT, related_name='provinces', to='cities.region', verbose_name='region'),
+            model_name="province",
+            name="region",
+            field=models.ForeignKey(
+                limit_choices_to={"grouping": "geographic"},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="provinces",
+                to="cities.region",
+                verbose_name="region",
+            ),
         ),
         migrations.AddField(
-            model_name='province',
-            name='statistical_region',
-            field=models.ForeignKey(limit_choices_to={'grouping': 'statistical'}, on_delete=django.db.models.deletion.PROTECT, related_name='statistical_provinces', to='cities.region', verbose_name='statistical region'),
+            model_name="province",
+            name="statistical_region",
+            field=models.ForeignKey(
+                limit_choices_to={"grouping": "statistical"},
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="statistical_provinces",
+                to="cities.region",
+                verbose_name="statistical region",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('organisation', 'user'), name='membership_unique_user_per_organisation'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "user"), name="membership_unique_user_per_organisation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.UniqueConstraint(fields=('name_th', 'province'), name='organisation_unique_name_per_province'),
+            model_name="organisation",
+            constraint=models.UniqueConstraint(
+                fields=("name_th", "province"), name="organisation_unique_name_per_province"
+            ),
         ),
         migrations.AddIndex(
-            model_name='certifiedcity',
-            index=models.Index(fields=['status', 'award_year'], name='cities_cert_status_ae9f1b_idx'),
+            model_name="certifiedcity",
+            index=models.Index(fields=["status", "award_year"], name="cities_cert_status_ae9f1b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='certifiedcity',
-            constraint=models.UniqueConstraint(fields=('award_year', 'name_th'), name='certified_city_unique_name_per_year'),
+            model_name="certifiedcity",
+            constraint=models.UniqueConstraint(
+                fields=("award_year", "name_th"), name="certified_city_unique_name_per_year"
+            ),
         ),
     ]

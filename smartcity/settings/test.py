@@ -11,8 +11,8 @@ import tempfile
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="smartcity-test-media-"))
 os.environ.setdefault("CELERY_FILESYSTEM_DIR", tempfile.mkdtemp(prefix="smartcity-test-celery-"))
 
-from .base import *  # noqa: E402, F403
-from .base import ALLOWED_HOSTS, env  # noqa: E402
+from .base import *  # noqa: F403
+from .base import ALLOWED_HOSTS, env
 
 SECRET_KEY = env.str("SECRET_KEY", default="test-only-not-secret-3f9a6e2d41")
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]

@@ -31,7 +31,7 @@ DEPLOY_CHECK = (
     "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])"
 )
 
-UNSET = {name: None for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")}
+UNSET = dict.fromkeys(("DATABASE_URL", "REDIS_URL", "EMAIL_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"))
 LONG_KEY = secrets.token_urlsafe(64)
 
 
@@ -73,7 +73,7 @@ def test_urls_select_postgresql_redis_and_smtp():
 
 def test_postgresql_goes_through_psycopg2():
     result = run_in(
-        "import django; django.setup(); from django.db import connection; print(connection.Database.__name__)",
+        "import django; django.setup();from django.db import connection; print(connection.Database.__name__)",
         DEBUG="1",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
     )

@@ -1,0 +1,68 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_DIR
+
+pytestmark = pytest.mark.django_db
+
+EXTERNAL = re.compile(r"""(?:src|href|url)\s*[=(]\s*["']?(?:https?:)?//""", re.I)
+
+
+def test_home_says_what_the_programme_is_and_who_can_apply(client):
+    html = client.get("/").content.decode()
+    assert "ผู้มีสิทธิ์สมัคร" in html  # who can apply
+    for label in ("เทศบาลนคร", "องค์การบริหารส่วนตำบล", "มหาวิทยาลัย", "บริษัทพัฒนาเมือง"):
+        assert f"<li>{label}</li>" in html
+    assert "สิ่งแวดล้อมอัจฉริยะ" in html  # the seven domains, Smart Environment first
+    client.post("/i18n/setlang/", {"language": "en"})
+    html = client.get("/").content.decode()
+    assert "Who can apply" in html
+    assert "<li>Subdistrict administrative organisation</li>" in html
+
+
+def test_nothing_in_templates_or_static_css_points_at_another_host():
+    files = [
+        *Path(PROJECT_DIR, "templates").rglob("*.html"),
+        *Path(PROJECT_DIR, "static", "css").rglob("*.css"),
+    ]
+    offenders = [str(f.relative_to(PROJECT_DIR)) for f in files if EXTERNAL.search(f.read_text())]
+    assert files
+    assert offenders == []
+
+
+def test_static_files_are_served_from_our_own_paths(client):
+    html = client.get("/").content.decode()
+    assert '<link rel="stylesheet" href="/static/vendor/bootstrap/bootstrap.min.css">' in html
+    assert '<script src="/static/vendor/bootstrap/bootstrap.bundle.min.js"></script>' in html
+    css = (PROJECT_DIR / "static/css/fonts.css").read_text()
+    assert 'url("../fonts/sarabun/Sarabun-Regular.ttf")' in css
+
+
+def test_sarabun_is_found_by_the_static_finders():
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("fonts/sarabun/Sarabun-Regular.ttf")
+    assert found is not None
+    assert Path(found).read_bytes()[:4] == b"\x00\x01\x00\x00"  # a TrueType font
+
+
+def test_login_page_has_csrf_and_a_translated_form(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert "ชื่อผู้ใช้" in html  # Username, from Django's Thai translation
+
+
+def test_unknown_page_is_404_with_a_thai_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "ไม่พบหน้าที่ต้องการ" in response.content.decode()
+
+
+def test_server_error_page_speaks_both_languages(client):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "ระบบขัดข้องชั่วคราว" in html
+    assert "Server error" in html
