@@ -118,7 +118,7 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_RESULT_BACKEND = f"file://{CELERY_FILESYSTEM_DIR}/results"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": f"{CELERY_FILESYSTEM_DIR}/queue",

@@ -100,3 +100,26 @@ def test_staff_roles_reach_the_admin_and_applicants_do_not(seeded, client):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "path", "status"),
+    [
+        ("secretariat", "secretariat-demo", "/admin/cities/certifiedcity/", 200),
+        ("secretariat", "secretariat-demo", "/admin/cities/organisation/add/", 200),
+        ("committee", "committee-demo", "/admin/cities/certifiedcity/", 200),
+        ("committee", "committee-demo", "/admin/cities/organisation/add/", 403),
+        ("official", "official-demo", "/admin/certification/awardround/", 200),
+        ("evaluator1", "evaluator-demo", "/admin/cities/certifiedcity/", 403),
+        ("evaluator1", "evaluator-demo", "/admin/cities/province/", 200),
+    ],
+)
+def test_role_groups_allow_what_each_role_needs_and_no_more(seeded, client, username, password, path, status):
+    client.login(username=username, password=password)
+    response = client.get(path)
+    assert response.status_code == status
+    html = response.content.decode()
+    if status == 403:
+        assert "ไม่มีสิทธิ์เข้าถึง" in html  # our Thai "access denied" page
+    else:
+        assert 'id="content-main"' in html

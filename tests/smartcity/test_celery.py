@@ -22,5 +22,5 @@ def test_worker_answers_through_the_filesystem_transport(worker_log, tmp_path):
             **embedded,
         )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["filesystem://", "pong"]
+    assert result.stdout.split() == ["filesystem://localhost//", "pong"]
     assert (tmp_path / "celery" / "queue").is_dir()

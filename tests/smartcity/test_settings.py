@@ -51,7 +51,7 @@ def test_embedded_default_is_sqlite_and_the_filesystem_broker():
     assert values["debug"] is True
     assert values["engine"] == "django.db.backends.sqlite3"
     assert values["name"].endswith("var/db.sqlite3")
-    assert values["broker"] == "filesystem://"
+    assert values["broker"] == "filesystem://localhost//"
     assert values["email_backend"] == "django.core.mail.backends.console.EmailBackend"
 
 
