@@ -12,4 +12,6 @@ class CertificationConfig(AppConfig):
 
         # Runs after Django has created the permissions of cities (earlier in INSTALLED_APPS) and of
         # this app (auth connected its handler first).
-        post_migrate.connect(sync_role_permissions, sender=self, dispatch_uid="certification.sync_role_permissions")
+        post_migrate.connect(
+            sync_role_permissions, sender=self, dispatch_uid="certification.sync_role_permissions"
+        )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartcity.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

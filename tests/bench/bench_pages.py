@@ -35,6 +35,10 @@ def run():
     for _ in range(DATES):
         format_date(day, thai_digits=True)
     rows.append(
-        {"name": "format_date with Thai digits", "value": DATES / (time.perf_counter() - start), "unit": "dates/s"}
+        {
+            "name": "format_date with Thai digits",
+            "value": DATES / (time.perf_counter() - start),
+            "unit": "dates/s",
+        }
     )
     return rows
