@@ -109,3 +109,17 @@ def test_development_settings_would_fail_the_deployment_check():
     result = run_in(DEPLOY_CHECK, DEBUG="1")
     assert result.returncode != 0
     assert "security.W018" in result.stderr  # DEBUG on in deployment
+
+
+def test_production_collectstatic_hashes_the_css_and_its_fonts(tmp_path):
+    result = run_in(
+        "from django.core.management import call_command; call_command('collectstatic', '--noinput', verbosity=0)",
+        SECRET_KEY=LONG_KEY,
+        STATIC_ROOT=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    [fonts_css] = tmp_path.glob("css/fonts.*.css")
+    [regular] = tmp_path.glob("fonts/sarabun/Sarabun-Regular.*.ttf")
+    assert f'url("../fonts/sarabun/{regular.name}")' in fonts_css.read_text()
+    assert (tmp_path / "fonts/sarabun/OFL.txt").exists()
+    assert (tmp_path / "vendor/bootstrap/LICENSE").exists()
