@@ -113,7 +113,8 @@ def test_development_settings_would_fail_the_deployment_check():
 
 def test_production_collectstatic_hashes_the_css_and_its_fonts(tmp_path):
     result = run_in(
-        "from django.core.management import call_command; call_command('collectstatic', '--noinput', verbosity=0)",
+        "import django; django.setup(); from django.core.management import call_command;"
+        "call_command('collectstatic', '--noinput', verbosity=0)",
         SECRET_KEY=LONG_KEY,
         STATIC_ROOT=str(tmp_path),
     )
