@@ -17,3 +17,42 @@ class Role(models.TextChoices):
 class DigitStyle(models.TextChoices):
     ARABIC = "arabic", _("Arabic digits (2566)")
     THAI = "thai", _("Thai digits (๒๕๖๖)")
+
+
+class Status(models.TextChoices):
+    """The states of an application; the allowed moves are in workflow.TRANSITIONS."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Proposal submitted")
+    SCREENING = "screening", _("In screening")
+    RETURNED = "returned", _("Returned for changes")
+    PROMOTION_ZONE = "promotion_zone", _("Promotion zone: plan in preparation")
+    PLAN_SUBMITTED = "plan_submitted", _("Plan submitted")
+    EVALUATION = "evaluation", _("Plan in evaluation")
+    REVISION_REQUESTED = "revision_requested", _("Plan revisions requested")
+    RECOMMENDED = "recommended", _("Recommended by the working group")
+    SUBCOMMITTEE_APPROVED = "subcommittee_approved", _("Plan approved by the subcommittee")
+    ENDORSED = "endorsed", _("Endorsed by the committee")
+    AWARDED = "awarded", _("Awarded")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    REJECTED = "rejected", _("Rejected")
+
+
+CLOSED_STATES = frozenset({Status.AWARDED, Status.WITHDRAWN, Status.REJECTED})
+OPEN_STATES = frozenset(Status) - CLOSED_STATES
+# States in which the applicant writes: every section of the stage, or only the reopened ones.
+WRITING_STATES = frozenset({Status.DRAFT, Status.PROMOTION_ZONE})
+REVISING_STATES = frozenset({Status.RETURNED, Status.REVISION_REQUESTED})
+PROPOSAL_STATES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.SCREENING, Status.RETURNED})
+
+
+class Stage(models.TextChoices):
+    PROPOSAL = "proposal", _("Proposal")
+    PLAN = "plan", _("Development plan")
+
+
+class AttachmentKind(models.TextChoices):
+    PROPOSAL_DOCUMENT = "proposal_document", _("Proposal document")
+    AREA_MAP = "area_map", _("Map of the target area")
+    PLAN_DOCUMENT = "plan_document", _("Smart city development plan")
+    SUPPORTING = "supporting", _("Supporting document")

@@ -1,10 +1,24 @@
 """Rounds, applications, reviews, awards and documents. This app uses ``cities``, never the reverse."""
 
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import DigitStyle
+from cities.enums import CityType
+
+from .enums import PROPOSAL_STATES, AttachmentKind, DigitStyle, Stage, Status
+
+
+def private_storage():
+    """Files under MEDIA_ROOT/private, which no URL serves: they go out only through permission-checked
+    views."""
+    return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "private")
 
 
 class AwardRound(models.Model):
@@ -31,3 +45,145 @@ class AwardRound(models.Model):
 
     def __str__(self):
         return _("Award round %(year)s") % {"year": self.year}
+
+
+class Application(models.Model):
+    """A proposal for a bounded area and, once the area is a promotion zone, its development plan.
+
+    The content lives in its sections; the columns here are what lists, filters and search need, kept in
+    step by the services. Only ``workflow.transition`` changes ``status``.
+    """
+
+    organisation = models.ForeignKey(
+        "cities.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="applications"
+    )
+    title = models.CharField(_("title"), max_length=255)
+    city_type = models.CharField(_("city type"), max_length=16, choices=CityType.choices)
+    status = models.CharField(_("status"), max_length=32, choices=Status.choices, default=Status.DRAFT)
+    provinces = models.ManyToManyField(
+        "cities.Province", verbose_name=_("provinces"), related_name="applications", blank=True
+    )
+    # ",ENV,ECO," — filterable with a plain LIKE on every database.
+    domain_codes = models.CharField(_("domains"), max_length=64, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def domains(self):
+        return [code for code in self.domain_codes.split(",") if code]
+
+    @property
+    def stage(self):
+        return Stage.PROPOSAL if self.status in PROPOSAL_STATES else Stage.PLAN
+
+    def get_stage_display(self):
+        return Stage(self.stage).label
+
+
+class Section(models.Model):
+    """One form page of an application. ``data`` is what the applicant typed, saved as a draft even when
+    incomplete; ``version`` rises with every save so that two editors cannot overwrite each other."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="sections")
+    key = models.CharField(_("section"), max_length=32)
+    data = models.JSONField(_("content"), default=dict, blank=True)
+    is_complete = models.BooleanField(_("complete"), default=False)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(_("saved"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set when staff return the application or ask for revisions: only reopened sections can be edited.
+    reopened = models.BooleanField(_("reopened for changes"), default=False)
+    reviewer_request = models.TextField(_("reviewer's request"), blank=True)
+    applicant_response = models.TextField(_("applicant's answer"), blank=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        constraints = [models.UniqueConstraint(fields=["application", "key"], name="section_unique_key")]
+
+    def __str__(self):
+        return f"{self.application_id}/{self.key}"
+
+
+def attachment_path(instance, filename):
+    # Stored under a random name: the applicant's file name is kept only as a label.
+    return f"attachments/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=32, choices=AttachmentKind.choices)
+    file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ApplicationVersion(models.Model):
+    """What the applicant submitted, frozen: one per submission, so staff can compare versions."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    snapshot = models.JSONField(_("content"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["application", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "number"], name="version_unique_number")
+        ]
+
+    def __str__(self):
+        return _("Version %(number)s") % {"number": self.number}
+
+
+class AuditEntry(models.Model):
+    """Who did what, when: every change of state, with a dotted action code and the before and after."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="audit_entries", null=True, blank=True
+    )
+    action = models.CharField(_("action"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.action} #{self.application_id}"

@@ -78,7 +78,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "apply:dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
 # --- Language: Thai first, English beside it. Dates are formatted by smartcity.thaidate.
@@ -93,14 +93,14 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # --- Static and media. The Sarabun font is served from the fontpkg-sarabun package, not copied.
 STATIC_URL = "static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("fonts/sarabun", fontpkg_sarabun.ROOT / "files"),
 ]
 # Uploaded files are private: there is no MEDIA_URL route; files are served only by
 # permission-checked views.
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
@@ -112,7 +112,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport under var/celery,
 # which needs no server yet runs a real worker process.
 REDIS_URL = env.str("REDIS_URL", default="")
-CELERY_FILESYSTEM_DIR = env.path("CELERY_FILESYSTEM_DIR", default=VAR_DIR / "celery")
+CELERY_FILESYSTEM_DIR = Path(env.str("CELERY_FILESYSTEM_DIR", default=str(VAR_DIR / "celery")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
@@ -151,3 +151,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- The programme's rules (DOMAIN.md); settings, since several were never published.
+# Minimum number of domains per city type, and the domain every plan must include.
+CERTIFICATION_MIN_DOMAINS = {"livable": 2, "new": 3}
+CERTIFICATION_REQUIRED_DOMAIN = "ENV"
+# Attachment kinds that must be present before submitting each stage.
+CERTIFICATION_REQUIRED_ATTACHMENTS = {"proposal": ["proposal_document"], "plan": ["plan_document"]}
+# Uploads larger than this are refused while they stream in, before they are stored.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "certification.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]

@@ -1,0 +1,68 @@
+"""Validation of an optional GeoJSON boundary: a polygon (or multipolygon) inside Thailand."""
+
+import json
+import math
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Thailand's bounding box (longitude, latitude), with a small margin for coastal and border areas.
+THAILAND_BBOX = (97.2, 5.5, 105.8, 20.6)
+MAX_POINTS = 20_000
+MAX_CHARS = 2_000_000
+
+
+def _polygons(geometry):
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
+    if kind == "Feature":
+        return _polygons(geometry.get("geometry"))
+    if kind == "FeatureCollection":
+        features = geometry.get("features")
+        if not isinstance(features, list) or not features:
+            raise ValidationError(_("The GeoJSON has no features."))
+        return [polygon for feature in features for polygon in _polygons(feature)]
+    if kind == "Polygon":
+        return [geometry.get("coordinates")]
+    if kind == "MultiPolygon":
+        coordinates = geometry.get("coordinates")
+        if not isinstance(coordinates, list) or not coordinates:
+            raise ValidationError(_("The boundary must be a polygon."))
+        return coordinates
+    raise ValidationError(_("The boundary must be a GeoJSON Polygon or MultiPolygon."))
+
+
+def _is_number(value):
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def validate_boundary(text: str) -> dict:
+    """The parsed GeoJSON, or a ValidationError saying what is wrong with it."""
+    if len(text) > MAX_CHARS:
+        raise ValidationError(_("The boundary is too large (at most 2 MB of GeoJSON)."))
+    try:
+        geometry = json.loads(text)
+    except ValueError as exc:
+        raise ValidationError(_("The boundary is not valid GeoJSON (JSON error: %(error)s).") % {"error": exc}) from None
+    min_lon, min_lat, max_lon, max_lat = THAILAND_BBOX
+    points = 0
+    for polygon in _polygons(geometry):
+        if not isinstance(polygon, list) or not polygon:
+            raise ValidationError(_("The boundary must be a polygon."))
+        for ring in polygon:
+            if not isinstance(ring, list) or len(ring) < 4:
+                raise ValidationError(_("Each ring of the polygon needs at least four positions."))
+            for position in ring:
+                if not (isinstance(position, list) and len(position) >= 2 and all(map(_is_number, position[:2]))):
+                    raise ValidationError(_("Each position must be [longitude, latitude] in numbers."))
+                lon, lat = position[:2]
+                if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
+                    raise ValidationError(
+                        _("The position [%(lon)s, %(lat)s] lies outside Thailand (longitude, latitude order).")
+                        % {"lon": lon, "lat": lat}
+                    )
+            if ring[0][:2] != ring[-1][:2]:
+                raise ValidationError(_("Each ring of the polygon must end where it starts."))
+            points += len(ring)
+    if points > MAX_POINTS:
+        raise ValidationError(_("The boundary has too many points (at most 20,000)."))
+    return geometry

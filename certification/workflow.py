@@ -1,0 +1,92 @@
+"""The workflow of an application: one table of allowed moves, and who may make each.
+
+Every change of status goes through ``services.transition``, which checks this table. Decisions of a
+body (promotion-zone acknowledgement, plan approval, endorsement, rejection) are recorded by the staff
+who serve it; the resolution they cite is checked by the service.
+"""
+
+from .enums import Role, Status
+
+APPLICANT = "applicant"  # a member of the application's organisation
+SECRETARIAT = Role.SECRETARIAT
+EVALUATOR = Role.EVALUATOR
+COMMITTEE_SECRETARY = Role.COMMITTEE_SECRETARY
+OFFICIAL = Role.OFFICIAL
+
+STAFF_DECISION = frozenset({SECRETARIAT, COMMITTEE_SECRETARY})
+
+# state → {next state: roles that may make the move}
+TRANSITIONS = {
+    Status.DRAFT: {
+        Status.SUBMITTED: {APPLICANT},
+        Status.WITHDRAWN: {APPLICANT},
+    },
+    Status.SUBMITTED: {
+        Status.SCREENING: {SECRETARIAT},
+        Status.WITHDRAWN: {APPLICANT},
+        Status.REJECTED: STAFF_DECISION,
+    },
+    Status.SCREENING: {
+        Status.RETURNED: {SECRETARIAT},
+        Status.PROMOTION_ZONE: STAFF_DECISION,
+        Status.WITHDRAWN: {APPLICANT},
+        Status.REJECTED: STAFF_DECISION,
+    },
+    Status.RETURNED: {
+        Status.SUBMITTED: {APPLICANT},
+        Status.WITHDRAWN: {APPLICANT},
+        Status.REJECTED: STAFF_DECISION,
+    },
+    Status.PROMOTION_ZONE: {
+        Status.PLAN_SUBMITTED: {APPLICANT},
+        Status.WITHDRAWN: {APPLICANT},
+        Status.REJECTED: STAFF_DECISION,
+    },
+    Status.PLAN_SUBMITTED: {
+        Status.EVALUATION: {SECRETARIAT},
+        Status.WITHDRAWN: {APPLICANT},
+        Status.REJECTED: STAFF_DECISION,
+    },
+    Status.EVALUATION: {
+        Status.REVISION_REQUESTED: {SECRETARIAT},
+        Status.RECOMMENDED: {SECRETARIAT},
+        Status.WITHDRAWN: {APPLICANT},
+        Status.REJECTED: STAFF_DECISION,
+    },
+    Status.REVISION_REQUESTED: {
+        Status.PLAN_SUBMITTED: {APPLICANT},
+        Status.WITHDRAWN: {APPLICANT},
+        Status.REJECTED: STAFF_DECISION,
+    },
+    Status.RECOMMENDED: {
+        Status.SUBCOMMITTEE_APPROVED: STAFF_DECISION,
+        Status.REVISION_REQUESTED: STAFF_DECISION,
+        Status.WITHDRAWN: {APPLICANT},
+        Status.REJECTED: STAFF_DECISION,
+    },
+    Status.SUBCOMMITTEE_APPROVED: {
+        Status.ENDORSED: STAFF_DECISION,
+        Status.WITHDRAWN: {APPLICANT},
+        Status.REJECTED: STAFF_DECISION,
+    },
+    Status.ENDORSED: {
+        Status.AWARDED: {SECRETARIAT, OFFICIAL},
+        Status.WITHDRAWN: {APPLICANT},
+    },
+    Status.AWARDED: {},
+    Status.WITHDRAWN: {},
+    Status.REJECTED: {},
+}
+
+
+def allowed_roles(from_state, to_state):
+    return TRANSITIONS.get(from_state, {}).get(to_state, set())
+
+
+def can_move(from_state, to_state, roles):
+    return bool(allowed_roles(from_state, to_state) & set(roles))
+
+
+def moves_for(from_state, roles):
+    """The states this actor may move an application to from ``from_state``."""
+    return [to for to, allowed in TRANSITIONS.get(from_state, {}).items() if allowed & set(roles)]

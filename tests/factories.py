@@ -1,0 +1,142 @@
+"""factory-boy factories with traits per state (see tests/certification for their use)."""
+
+import factory
+from django.contrib.auth import get_user_model
+
+from cities.enums import CityType, OrganisationType
+from cities.models import Membership, Organisation, Province
+from certification.enums import Role, Status
+from certification.models import Application, Section
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    first_name = "สมศรี"
+    last_name = factory.Sequence(lambda n: f"ทดสอบ{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            from django.contrib.auth.models import Group
+
+            self.is_staff = True
+            self.save(update_fields=["is_staff", "password"])
+            self.groups.add(Group.objects.get(name=Role(extracted).value))
+        elif create:
+            self.save(update_fields=["password"])
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name_th = factory.Sequence(lambda n: f"เทศบาลเมืองทดสอบ {n}")
+    name_en = factory.Sequence(lambda n: f"Test Town Municipality {n}")
+    org_type = OrganisationType.TOWN_MUNICIPALITY
+    province = factory.LazyFunction(lambda: Province.objects.get(code="52"))
+    is_sample = True
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    is_admin = False
+
+
+def member_of(organisation, **kwargs):
+    return MembershipFactory(organisation=organisation, **kwargs).user
+
+
+# Content of a complete proposal, as a browser would post it.
+COMPLETE_PROPOSAL = {
+    "general": {"title": ["ลำปางเมืองน่าอยู่อัจฉริยะ"], "city_type": [CityType.LIVABLE]},
+    "area": {
+        "area_name": ["เขตเทศบาลนครลำปาง"],
+        "provinces": ["52"],
+        "area_km2": ["22.17"],
+        "population": ["๕๕,๐๐๐"],
+        "boundary_description": ["ทิศเหนือจรดแม่น้ำวัง"],
+        "boundary_geojson": [""],
+    },
+    "vision": {"vision": ["เมืองน่าอยู่ของทุกคน"], "goals": ["ลดฝุ่น PM2.5 ร้อยละ 30"]},
+    "domains": {"domains": ["ENV", "MOB"]},
+}
+
+
+def services_content(project="ระบบเฝ้าระวังคุณภาพอากาศ"):
+    return {
+        "projects-TOTAL_FORMS": ["1"],
+        "projects-INITIAL_FORMS": ["0"],
+        "projects-MIN_NUM_FORMS": ["1"],
+        "projects-MAX_NUM_FORMS": ["50"],
+        "projects-0-name": [project],
+        "projects-0-description": ["เซ็นเซอร์ 50 จุดทั่วเมือง"],
+        "projects-0-budget_baht": ["12,500,000"],
+        "projects-0-start_year": ["2567"],
+        "projects-0-end_year": ["2569"],
+        "projects-0-partners": ["มหาวิทยาลัยราชภัฏลำปาง"],
+        "indicators-TOTAL_FORMS": ["1"],
+        "indicators-INITIAL_FORMS": ["0"],
+        "indicators-MIN_NUM_FORMS": ["1"],
+        "indicators-MAX_NUM_FORMS": ["100"],
+        "indicators-0-project": [project],
+        "indicators-0-name": ["ค่าฝุ่น PM2.5 เฉลี่ยรายปี"],
+        "indicators-0-unit": ["µg/m³"],
+        "indicators-0-baseline": ["38"],
+        "indicators-0-target": ["25"],
+        "indicators-0-target_year": ["2569"],
+    }
+
+
+COMPLETE_PLAN = {
+    "plan_vision": {"vision": ["วิสัยทัศน์ของแผน"], "target_area": ["เขตเทศบาลนครลำปาง 22 ตร.กม."]},
+    "infrastructure": {
+        "physical": ["ทางจักรยาน"],
+        "digital": ["Wi-Fi สาธารณะ"],
+        "investment_baht": ["100000000"],
+        "timeline": ["2567–2570"],
+    },
+    "data_platform": {"description": ["แพลตฟอร์มข้อมูลเมือง"], "open_data": ["CKAN"], "security": ["PDPA"]},
+    "management": {"model": ["ppp"], "description": ["บริษัทร่วมทุน"], "partners": ["ภาคเอกชนในพื้นที่"]},
+}
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft by default. Traits: ``complete`` fills every proposal section; ``promotion_zone`` and
+    ``plan_complete`` for the plan stage; or pass ``status`` directly."""
+
+    class Meta:
+        model = Application
+        skip_postgeneration_save = True
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = "ลำปางเมืองน่าอยู่อัจฉริยะ"
+    city_type = CityType.LIVABLE
+    status = Status.DRAFT
+    created_by = factory.LazyAttribute(lambda a: member_of(a.organisation))
+
+    class Params:
+        complete = factory.Trait(domain_codes=",ENV,MOB,")
+        promotion_zone = factory.Trait(status=Status.PROMOTION_ZONE, domain_codes=",ENV,MOB,")
+
+    @factory.post_generation
+    def sections(self, create, extracted, **kwargs):
+        content = dict(extracted or {})
+        if self.domain_codes:
+            content = {**COMPLETE_PROPOSAL, **content}
+        for key, data in content.items():
+            Section.objects.update_or_create(
+                application=self, key=key, defaults={"data": data, "is_complete": True, "version": 1}
+            )
+        if self.domain_codes and create:
+            self.provinces.set(["52"])
