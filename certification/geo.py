@@ -42,7 +42,9 @@ def validate_boundary(text: str) -> dict:
     try:
         geometry = json.loads(text)
     except ValueError as exc:
-        raise ValidationError(_("The boundary is not valid GeoJSON (JSON error: %(error)s).") % {"error": exc}) from None
+        raise ValidationError(
+            _("The boundary is not valid GeoJSON (JSON error: %(error)s).") % {"error": exc}
+        ) from None
     min_lon, min_lat, max_lon, max_lat = THAILAND_BBOX
     points = 0
     for polygon in _polygons(geometry):
@@ -52,12 +54,16 @@ def validate_boundary(text: str) -> dict:
             if not isinstance(ring, list) or len(ring) < 4:
                 raise ValidationError(_("Each ring of the polygon needs at least four positions."))
             for position in ring:
-                if not (isinstance(position, list) and len(position) >= 2 and all(map(_is_number, position[:2]))):
+                if not (
+                    isinstance(position, list) and len(position) >= 2 and all(map(_is_number, position[:2]))
+                ):
                     raise ValidationError(_("Each position must be [longitude, latitude] in numbers."))
                 lon, lat = position[:2]
                 if not (min_lon <= lon <= max_lon and min_lat <= lat <= max_lat):
                     raise ValidationError(
-                        _("The position [%(lon)s, %(lat)s] lies outside Thailand (longitude, latitude order).")
+                        _(
+                            "The position [%(lon)s, %(lat)s] lies outside Thailand (longitude, latitude order)."  # noqa: E501
+                        )
                         % {"lon": lon, "lat": lat}
                     )
             if ring[0][:2] != ring[-1][:2]:

@@ -6,7 +6,9 @@ from .enums import Status
 
 SENTENCES = {
     "certification.application.created": lambda e: _("%(actor)s created the application."),
-    "certification.application.submitted": lambda e: _("%(actor)s submitted the proposal (version %(version)s)."),
+    "certification.application.submitted": lambda e: _(
+        "%(actor)s submitted the proposal (version %(version)s)."
+    ),
     "certification.application.plan_submitted": lambda e: _(
         "%(actor)s submitted the development plan (version %(version)s)."
     ),

@@ -55,7 +55,10 @@ class Application(models.Model):
     """
 
     organisation = models.ForeignKey(
-        "cities.Organisation", verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="applications"
+        "cities.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="applications",
     )
     title = models.CharField(_("title"), max_length=255)
     city_type = models.CharField(_("city type"), max_length=16, choices=CityType.choices)

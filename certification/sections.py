@@ -52,7 +52,10 @@ class SectionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def display_items(self):
-        return [(str(field.label), _display(field, self.cleaned_data.get(name))) for name, field in self.fields.items()]
+        return [
+            (str(field.label), _display(field, self.cleaned_data.get(name)))
+            for name, field in self.fields.items()
+        ]
 
     def hide_errors(self):
         """Shows a draft as typed, without calling its gaps errors (until the applicant saves)."""
@@ -80,7 +83,9 @@ class AreaForm(SectionForm):
     area_km2 = ThaiDecimalField(label=_("Area (km²)"), max_digits=10, decimal_places=2, min_value=0.01)
     population = ThaiIntegerField(label=_("Population served"), min_value=1)
     boundary_description = forms.CharField(
-        label=_("Boundary"), widget=TEXTAREA, help_text=_("Describe the boundary clearly: roads, rivers, districts.")
+        label=_("Boundary"),
+        widget=TEXTAREA,
+        help_text=_("Describe the boundary clearly: roads, rivers, districts."),
     )
     boundary_geojson = forms.CharField(
         label=_("Boundary as GeoJSON (optional)"),
@@ -137,7 +142,9 @@ class PlanVisionForm(SectionForm):
 class InfrastructureForm(SectionForm):
     physical = forms.CharField(label=_("Physical infrastructure"), widget=TEXTAREA)
     digital = forms.CharField(label=_("Digital infrastructure"), widget=TEXTAREA)
-    investment_baht = ThaiDecimalField(label=_("Investment (baht)"), max_digits=15, decimal_places=2, min_value=0)
+    investment_baht = ThaiDecimalField(
+        label=_("Investment (baht)"), max_digits=15, decimal_places=2, min_value=0
+    )
     timeline = forms.CharField(label=_("Timeline"), widget=TEXTAREA)
 
 
@@ -185,8 +192,12 @@ class IndicatorForm(forms.Form):
     target_year = ThaiIntegerField(label=_("Target year (B.E.)"), **BE_YEAR)
 
 
-ProjectFormSet = formset_factory(ProjectForm, extra=0, min_num=1, validate_min=True, can_delete=True, max_num=50)
-IndicatorFormSet = formset_factory(IndicatorForm, extra=0, min_num=1, validate_min=True, can_delete=True, max_num=100)
+ProjectFormSet = formset_factory(
+    ProjectForm, extra=0, min_num=1, validate_min=True, can_delete=True, max_num=50
+)
+IndicatorFormSet = formset_factory(
+    IndicatorForm, extra=0, min_num=1, validate_min=True, can_delete=True, max_num=100
+)
 
 
 class ServicesForm:
@@ -279,11 +290,15 @@ PROPOSAL_SECTIONS = [
 ]
 PLAN_SECTIONS_BEFORE = [
     SectionSpec("plan_vision", Stage.PLAN, _("1. Vision, goals and target area"), PlanVisionForm),
-    SectionSpec("infrastructure", Stage.PLAN, _("2. Infrastructure investment and development"), InfrastructureForm),
+    SectionSpec(
+        "infrastructure", Stage.PLAN, _("2. Infrastructure investment and development"), InfrastructureForm
+    ),
     SectionSpec("data_platform", Stage.PLAN, _("3. City data platform"), DataPlatformForm),
 ]
 PLAN_SECTIONS_AFTER = [
-    SectionSpec("management", Stage.PLAN, _("5. Sustainable management and investment model"), ManagementForm),
+    SectionSpec(
+        "management", Stage.PLAN, _("5. Sustainable management and investment model"), ManagementForm
+    ),
 ]
 
 

@@ -19,7 +19,10 @@ def dashboard_applications(user):
         applications_for(user)
         .select_related("organisation")
         .prefetch_related(
-            Prefetch("audit_entries", queryset=AuditEntry.objects.select_related("actor").order_by("created_at", "pk")),
+            Prefetch(
+                "audit_entries",
+                queryset=AuditEntry.objects.select_related("actor").order_by("created_at", "pk"),
+            ),
             Prefetch("sections", queryset=Section.objects.filter(reopened=True), to_attr="reopened_sections"),
             "attachments",
         )

@@ -169,7 +169,8 @@ def completeness_problems(application):
             missing = _field_names(form) if section else []
             if missing:
                 problems.append(
-                    _("“%(section)s” is incomplete: %(fields)s.") % {"section": spec.title, "fields": ", ".join(missing)}
+                    _("“%(section)s” is incomplete: %(fields)s.")
+                    % {"section": spec.title, "fields": ", ".join(missing)}
                 )
             else:
                 problems.append(_("“%(section)s” is incomplete.") % {"section": spec.title})
@@ -223,7 +224,11 @@ def submit(application, *, actor):
         raise IncompleteApplication(problems)
     number = locked.versions.count() + 1
     ApplicationVersion.objects.create(
-        application=locked, number=number, stage=locked.stage, snapshot=build_snapshot(locked), submitted_by=actor
+        application=locked,
+        number=number,
+        stage=locked.stage,
+        snapshot=build_snapshot(locked),
+        submitted_by=actor,
     )
     locked.sections.filter(reopened=True).update(reopened=False)
     target = Status.SUBMITTED if locked.stage == Stage.PROPOSAL else Status.PLAN_SUBMITTED
@@ -323,12 +328,20 @@ def diff_versions(old, new):
             a, b = before.get(label, ""), after.get(label, "")
             if a != b:
                 changes.append(
-                    {"section": section["title"], "label": label, "old": a, "new": b, "html": _inline_diff(a, b)}
+                    {
+                        "section": section["title"],
+                        "label": label,
+                        "old": a,
+                        "new": b,
+                        "html": _inline_diff(a, b),
+                    }
                 )
     old_files = {(f["name"], f["sha256"]) for f in old["attachments"]}
     new_files = {(f["name"], f["sha256"]) for f in new["attachments"]}
     for name, _sha in sorted(new_files - old_files):
         changes.append({"section": _("Attachments"), "label": name, "old": "", "new": _("added"), "html": ""})
     for name, _sha in sorted(old_files - new_files):
-        changes.append({"section": _("Attachments"), "label": name, "old": _("removed"), "new": "", "html": ""})
+        changes.append(
+            {"section": _("Attachments"), "label": name, "old": _("removed"), "new": "", "html": ""}
+        )
     return changes

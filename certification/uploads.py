@@ -10,6 +10,7 @@ import zipfile
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 MAX_NAME_LENGTH = 150
@@ -50,8 +51,8 @@ class SizeLimitUploadHandler(FileUploadHandler):
 
 
 def too_large_message():
-    return _("The file is larger than the limit of %(limit)s MB.") % {
-        "limit": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+    return _("The file is larger than the limit of %(limit)s.") % {
+        "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)
     }
 
 
@@ -100,7 +101,9 @@ def detect_type(uploaded) -> str:
         if "xl/workbook.xml" in names:
             return "xlsx"
     raise UploadRefused(
-        _("This file is not a PDF, Word (DOCX), Excel (XLSX), PNG or JPEG file. Only these types are accepted.")
+        _(
+            "This file is not a PDF, Word (DOCX), Excel (XLSX), PNG or JPEG file. Only these types are accepted."  # noqa: E501
+        )
     )
 
 

@@ -12,7 +12,9 @@ urlpatterns = [
     path("<int:pk>/sections/<slug:key>/autosave/", views.autosave, name="autosave"),
     path("<int:pk>/attachments/", views.attachments, name="attachments"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
-    path("<int:pk>/attachments/<int:attachment_pk>/delete/", views.attachment_delete, name="attachment_delete"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/delete/", views.attachment_delete, name="attachment_delete"
+    ),
     path("<int:pk>/review/", views.review, name="review"),
     path("<int:pk>/submit/", views.submit, name="submit"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),

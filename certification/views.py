@@ -31,13 +31,17 @@ def next_action(application):
     if application.status == Status.DRAFT:
         return _("Complete the proposal and submit it."), reverse("apply:detail", args=[pk])
     if application.status == Status.RETURNED:
-        return _("Revise the sections the secretariat reopened, then resubmit."), reverse("apply:detail", args=[pk])
+        return _("Revise the sections the secretariat reopened, then resubmit."), reverse(
+            "apply:detail", args=[pk]
+        )
     if application.status == Status.PROMOTION_ZONE:
         return _("Your area is a promotion zone: write the development plan and submit it."), reverse(
             "apply:detail", args=[pk]
         )
     if application.status == Status.REVISION_REQUESTED:
-        return _("Revise the reopened sections of the plan, then resubmit."), reverse("apply:detail", args=[pk])
+        return _("Revise the reopened sections of the plan, then resubmit."), reverse(
+            "apply:detail", args=[pk]
+        )
     if application.status in (Status.AWARDED, Status.WITHDRAWN, Status.REJECTED):
         return _("Nothing to do: the application is closed."), None
     return _("Nothing to do now: the application is with the secretariat and the committees."), None
@@ -63,7 +67,9 @@ def dashboard(request):
         application.next = next_action(application)
         application.timeline = [(entry, describe(entry)) for entry in application.audit_entries.all()]
         application.requests = [
-            (spec_for(application, s.key), s) for s in application.reopened_sections if spec_for(application, s.key)
+            (spec_for(application, s.key), s)
+            for s in application.reopened_sections
+            if spec_for(application, s.key)
         ]
     memberships = Membership.objects.filter(user=request.user).select_related("organisation")
     return render(
@@ -80,7 +86,10 @@ def create(request):
         return redirect("apply:dashboard")
     if request.method == "POST" and form.is_valid():
         application = services.create_application(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("The proposal was created as a draft. Fill in each section; your work is saved as you type."))
+        messages.success(
+            request,
+            _("The proposal was created as a draft. Fill in each section; your work is saved as you type."),
+        )
         return redirect("apply:section", pk=application.pk, key="area")
     return render(request, "certification/create.html", {"form": form})
 
@@ -126,7 +135,9 @@ def detail(request, pk):
 
 
 def _conflict_message(section):
-    who = section.updated_by.get_full_name() or section.updated_by.get_username() if section.updated_by else "?"
+    who = (
+        section.updated_by.get_full_name() or section.updated_by.get_username() if section.updated_by else "?"
+    )
     when = timezone.localtime(section.updated_at).strftime("%H:%M:%S") if section.updated_at else ""
     return _(
         "%(who)s saved this section at %(when)s, after you opened it. Your changes were not saved, so that "
@@ -232,13 +243,23 @@ def autosave(request, pk, key):
         )
     except services.EditConflict as exc:
         return JsonResponse(
-            {"ok": False, "conflict": True, "version": exc.section.version, "message": _conflict_message(exc.section)},
+            {
+                "ok": False,
+                "conflict": True,
+                "version": exc.section.version,
+                "message": _conflict_message(exc.section),
+            },
             status=409,
         )
     except services.WorkflowError as exc:
         return JsonResponse({"ok": False, "message": str(exc)}, status=400)
     return JsonResponse(
-        {"ok": True, "version": saved.version, "complete": saved.is_complete, "message": _saved_message(saved)}
+        {
+            "ok": True,
+            "version": saved.version,
+            "complete": saved.is_complete,
+            "message": _saved_message(saved),
+        }
     )
 
 
@@ -288,7 +309,10 @@ def _required_kinds(application):
 
     from .enums import AttachmentKind
 
-    return [AttachmentKind(k).label for k in settings.CERTIFICATION_REQUIRED_ATTACHMENTS.get(application.stage, [])]
+    return [
+        AttachmentKind(k).label
+        for k in settings.CERTIFICATION_REQUIRED_ATTACHMENTS.get(application.stage, [])
+    ]
 
 
 @login_required
@@ -362,7 +386,9 @@ def submit(request, pk):
     except services.WorkflowError as exc:
         messages.info(request, str(exc))
         return redirect("apply:detail", pk=pk)
-    messages.success(request, _("Submitted. The secretariat has been told; you can follow the progress here."))
+    messages.success(
+        request, _("Submitted. The secretariat has been told; you can follow the progress here.")
+    )
     return redirect("apply:detail", pk=pk)
 
 

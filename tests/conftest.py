@@ -1,4 +1,5 @@
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -74,3 +75,13 @@ def wait_for(predicate, *, timeout=30, interval=0.1):
             return True
         time.sleep(interval)
     return False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_private_media():
+    """Files are not rolled back with the database: each test starts with no private files, so that
+    one test's uploads cannot be mistaken for another's (ids repeat across tests)."""
+    yield
+    from django.conf import settings
+
+    shutil.rmtree(Path(settings.MEDIA_ROOT) / "private", ignore_errors=True)

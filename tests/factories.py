@@ -3,10 +3,10 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from cities.enums import CityType, OrganisationType
-from cities.models import Membership, Organisation, Province
 from certification.enums import Role, Status
 from certification.models import Application, Section
+from cities.enums import CityType, OrganisationType
+from cities.models import Membership, Organisation, Province
 
 
 class UserFactory(factory.django.DjangoModelFactory):

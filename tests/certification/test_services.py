@@ -109,7 +109,9 @@ def test_two_editors_of_one_section_get_a_conflict_instead_of_overwriting():
     # Both opened version 1; Bob saves first.
     services.save_section(application, "vision", {"vision": ["ฉบับของบ๊อบ"]}, actor=bob, expected_version=1)
     with pytest.raises(services.EditConflict) as conflict:
-        services.save_section(application, "vision", {"vision": ["ฉบับของอลิซ"]}, actor=alice, expected_version=1)
+        services.save_section(
+            application, "vision", {"vision": ["ฉบับของอลิซ"]}, actor=alice, expected_version=1
+        )
     assert conflict.value.section.updated_by == bob
     section = Section.objects.get(application=application, key="vision")
     assert (section.data, section.version) == ({"vision": ["ฉบับของบ๊อบ"]}, 2)
@@ -117,8 +119,13 @@ def test_two_editors_of_one_section_get_a_conflict_instead_of_overwriting():
 
 def test_invalid_geojson_keeps_the_draft_and_says_why():
     application = ApplicationFactory()
-    content = {"area_name": ["เขตทดสอบ"], "boundary_geojson": ['{"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,0]]]}']}
-    section, form = services.save_section(application, "area", content, actor=application.created_by, expected_version=0)
+    content = {
+        "area_name": ["เขตทดสอบ"],
+        "boundary_geojson": ['{"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,0]]]}'],
+    }
+    section, form = services.save_section(
+        application, "area", content, actor=application.created_by, expected_version=0
+    )
     assert section.data == content
     assert "อยู่นอกประเทศไทย" in form.errors["boundary_geojson"][0]
 
@@ -126,7 +133,9 @@ def test_invalid_geojson_keeps_the_draft_and_says_why():
 def test_an_outsider_cannot_save_a_section():
     application = ApplicationFactory()
     with pytest.raises(services.WorkflowError):
-        services.save_section(application, "vision", {"vision": ["x"]}, actor=UserFactory(), expected_version=0)
+        services.save_section(
+            application, "vision", {"vision": ["x"]}, actor=UserFactory(), expected_version=0
+        )
     assert not Section.objects.filter(application=application, key="vision").exists()
 
 
@@ -188,13 +197,24 @@ def test_the_plan_has_the_five_components_with_a_services_section_per_domain():
 
     application = ApplicationFactory(promotion_zone=True)
     keys = [spec.key for spec in sections_for(application)]
-    assert keys == ["plan_vision", "infrastructure", "data_platform", "services_ENV", "services_MOB", "management"]
+    assert keys == [
+        "plan_vision",
+        "infrastructure",
+        "data_platform",
+        "services_ENV",
+        "services_MOB",
+        "management",
+    ]
 
 
 def test_a_complete_plan_is_submitted():
     application = ApplicationFactory(promotion_zone=True)
     applicant = application.created_by
-    for key, content in {**COMPLETE_PLAN, "services_ENV": services_content(), "services_MOB": services_content("รถโดยสารไฟฟ้า")}.items():
+    for key, content in {
+        **COMPLETE_PLAN,
+        "services_ENV": services_content(),
+        "services_MOB": services_content("รถโดยสารไฟฟ้า"),
+    }.items():
         section, form = services.save_section(application, key, content, actor=applicant, expected_version=0)
         assert section.is_complete, (key, getattr(form, "errors", None))
     attach(application, AttachmentKind.PLAN_DOCUMENT)
