@@ -24,6 +24,7 @@ ROLE_PERMISSIONS = {
         "cities.membership": ALL,
         "cities.certifiedcity": EDIT,
         "certification.awardround": EDIT,
+        "certification.application": VIEW,
     },
     Role.EVALUATOR: {
         "cities.region": VIEW,
@@ -36,6 +37,7 @@ ROLE_PERMISSIONS = {
         "cities.organisation": VIEW,
         "cities.certifiedcity": VIEW,
         "certification.awardround": VIEW,
+        "certification.application": VIEW,
     },
     Role.OFFICIAL: {
         "cities.region": VIEW,

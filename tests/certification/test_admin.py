@@ -1,0 +1,48 @@
+import pytest
+from django.urls import reverse
+
+from certification import services
+from certification.enums import Role, Status
+from tests.certification.test_services import submitted_proposal
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def resubmitted():
+    secretariat = UserFactory(role=Role.SECRETARIAT)
+    application = submitted_proposal()
+    services.transition(application, Status.SCREENING, actor=secretariat)
+    services.return_for_changes(application, actor=secretariat, requests={"vision": "ระบุเป้าหมายเป็นตัวเลข"})
+    section = application.sections.get(key="vision")
+    services.save_section(
+        application,
+        "vision",
+        {"vision": ["เมืองน่าอยู่ของทุกคน"], "goals": ["ลดฝุ่น PM2.5 ร้อยละ 40"]},
+        actor=application.created_by,
+        expected_version=section.version,
+        response="แก้แล้ว",
+    )
+    services.submit(application, actor=application.created_by)
+    return application, secretariat
+
+
+def test_staff_see_what_changed_between_versions(client, resubmitted):
+    application, secretariat = resubmitted
+    client.force_login(secretariat)
+    change = client.get(reverse("admin:certification_application_change", args=[application.pk])).content.decode()
+    url = reverse("admin:certification_application_versions", args=[application.pk])
+    assert url in change
+    html = client.get(url).content.decode()
+    assert "ฉบับที่ 1 → ฉบับที่ 2" in html
+    assert "ลดฝุ่น PM2.5 ร้อยละ <del>3</del><ins>4</ins>0" in html
+
+
+def test_applicants_and_roles_without_the_permission_cannot_compare(client, resubmitted):
+    application, _secretariat = resubmitted
+    url = reverse("admin:certification_application_versions", args=[application.pk])
+    client.force_login(application.created_by)
+    assert client.get(url)["Location"].startswith("/admin/login/")
+    client.force_login(UserFactory(role=Role.OFFICIAL))
+    assert client.get(url).status_code == 403
