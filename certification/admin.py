@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -93,7 +95,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         versions = list(application.versions.order_by("number"))
         comparisons = [
             {"old": old, "new": new, "changes": diff_versions(old.snapshot, new.snapshot)}
-            for old, new in zip(versions, versions[1:], strict=False)
+            for old, new in pairwise(versions)
         ]
         context = {
             **self.admin_site.each_context(request),

@@ -31,7 +31,9 @@ def resubmitted():
 def test_staff_see_what_changed_between_versions(client, resubmitted):
     application, secretariat = resubmitted
     client.force_login(secretariat)
-    change = client.get(reverse("admin:certification_application_change", args=[application.pk])).content.decode()
+    change = client.get(
+        reverse("admin:certification_application_change", args=[application.pk])
+    ).content.decode()
     url = reverse("admin:certification_application_versions", args=[application.pk])
     assert url in change
     html = client.get(url).content.decode()
