@@ -13,7 +13,7 @@
   var restoreBox = document.getElementById("restore-alert");
   var storageKey = "smartcity-draft:" + url;
   var DELAY = 3000;
-  var timer = null, dirty = false, saving = false, stopped = false;
+  var timer = null, dirty = false, saving = false, stopped = false, waitingSubmitter = null;
 
   function say(text) { if (status) status.textContent = text; }
   function csrf() { return form.querySelector("input[name=csrfmiddlewaretoken]").value; }
@@ -72,13 +72,23 @@
         dirty = true;
         say(data.message || form.dataset.msgFailed);
       }
+      if (waitingSubmitter) { submitAfterSave(); return; }
       if (dirty && !stopped) timer = setTimeout(save, DELAY);
     }).catch(function () {
       saving = false;
       dirty = true;
       say(form.dataset.msgOffline);
+      if (waitingSubmitter) { submitAfterSave(); return; }
       timer = setTimeout(save, 10000);
     });
+  }
+
+  // An explicit save clicked while an autosave is on its way waits for it, so that it carries the
+  // version that autosave produced instead of conflicting with it.
+  function submitAfterSave() {
+    var submitter = waitingSubmitter;
+    waitingSubmitter = null;
+    form.requestSubmit(submitter && submitter.form === form ? submitter : undefined);
   }
 
   function restore(saved) {
@@ -123,6 +133,11 @@
   form.addEventListener("focusout", function () { if (dirty) save(); });
   form.addEventListener("submit", function (event) {
     clearTimeout(timer);
+    if (saving) {
+      event.preventDefault();
+      waitingSubmitter = event.submitter || true;
+      return;
+    }
     stopped = true;  // the explicit save takes over
     if (form.dataset.sent) { event.preventDefault(); return; }
     form.dataset.sent = "1";
