@@ -115,7 +115,8 @@ class ThrottledLoginMixin:
         password = self.cleaned_data.get("password")
         if not username or not password:
             return super().clean()
-        throttle = LoginThrottle.for_request(self.request, username)
+        # Keyed on the account's username, so that the email address does not buy more attempts.
+        throttle = LoginThrottle.for_request(self.request, username_for_login(username.strip()))
         seconds = throttle.seconds_left()
         if seconds:
             raise self.locked_error(seconds)

@@ -74,3 +74,20 @@ def wait_for(predicate, *, timeout=30, interval=0.1):
             return True
         time.sleep(interval)
     return False
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Login throttling keeps its counters in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def english(client):
+    """The test client reads pages in English (the language switcher's cookie)."""
+    client.cookies["language"] = "en"
+    return client
