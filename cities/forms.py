@@ -71,3 +71,17 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name_en"].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        name_th, province = cleaned_data.get("name_th"), cleaned_data.get("province")
+        if name_th and province and Organisation.objects.filter(name_th=name_th, province=province).exists():
+            # On the name, which also spares the reader Django's generic message for the constraint.
+            self.add_error(
+                "name_th",
+                forms.ValidationError(
+                    _("An organisation with this name is already registered in this province."),
+                    code="duplicate_name",
+                ),
+            )
+        return cleaned_data

@@ -91,3 +91,12 @@ def english(client):
     """The test client reads pages in English (the language switcher's cookie)."""
     client.cookies["language"] = "en"
     return client
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request in English leaves English active in the thread; the next test starts in Thai."""
+    yield
+    from django.utils import translation
+
+    translation.activate("th")
