@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail, signing
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from cities.services import SIGNUP_SALT
 
@@ -28,6 +29,13 @@ def signup(client, email="Somchai.J@Example.org", password=PASSWORD, password2=N
 
 def users():
     return sorted(User.objects.values_list("username", "email", "first_name", "is_active"))
+
+
+def thai_and_english(text):
+    """A mail subject: the Thai translation, then the English (once only while untranslated)."""
+    with translation.override("th"):
+        thai = gettext(text)
+    return text if thai == text else f"{thai} / {text}"
 
 
 def logged_in_user_id(client):
@@ -52,6 +60,9 @@ def test_signup_creates_an_inactive_account_and_sends_one_bilingual_mail(signed_
     message = mail.outbox[0]
     assert message.to == ["somchai.j@example.org"]
     assert message.from_email == "Smart City Thailand <noreply@localhost>"
+    assert message.subject == thai_and_english(
+        "Confirm your email address for the Smart City Thailand portal"
+    )
     # Thai first, then English; both carry the same link.
     thai, english_part = message.body.split("—" * 40)
     assert signed_up in thai
@@ -214,7 +225,7 @@ def test_password_reset_mail_sets_a_new_password(english):
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["malee@example.org"]
-    assert message.subject == "Reset your password for the Smart City Thailand portal"
+    assert message.subject == thai_and_english("Reset your password for the Smart City Thailand portal")
     paths = set(LINK.findall(message.body))
     assert len(paths) == 1
     assert message.body.count("—" * 40) == 1
