@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CertifiedCity, Membership, Organisation, Province, Region
+from .models import CertifiedCity, Invitation, Membership, Organisation, Province, Region
 
 
 class ReferenceDataAdmin(admin.ModelAdmin):
@@ -45,6 +45,26 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name_th", "name_en"]
     autocomplete_fields = ["province"]
     inlines = [MembershipInline]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are created and accepted by applicants; the admin shows them and may revoke one by
+    setting "revoked"."""
+
+    list_display = ["organisation", "created_by", "created_at", "expires_at", "accepted_by", "revoked_at"]
+    list_filter = ["created_at"]
+    list_select_related = ["organisation", "created_by", "accepted_by"]
+    search_fields = [
+        "organisation__name_th",
+        "organisation__name_en",
+        "created_by__email",
+        "accepted_by__email",
+    ]
+    readonly_fields = ["organisation", "token", "created_by", "created_at", "accepted_by", "accepted_at"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(CertifiedCity)

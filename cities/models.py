@@ -1,8 +1,11 @@
 """Reference data (regions, provinces), applicant organisations and the public records of areas:
 the certified smart cities. ``certification`` keeps these records up to date; this app never imports it."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -163,3 +166,47 @@ class CertifiedCity(BilingualName):
             )
         ]
         indexes = [models.Index(fields=["status", "award_year"])]
+
+
+def new_invitation_token():
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """A link an organisation admin sends to a colleague: valid for one use, until it expires."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, default=new_invitation_token)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.CASCADE,
+        related_name="invitations_created",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        related_name="invitations_accepted",
+        null=True,
+        blank=True,
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.organisation} — {self.created_at:%Y-%m-%d %H:%M}"
+
+    def is_open(self, now=None):
+        """Neither used, revoked nor expired: it can still be accepted."""
+        now = now or timezone.now()
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > now

@@ -85,3 +85,29 @@ def _fresh_private_media():
     from django.conf import settings
 
     shutil.rmtree(Path(settings.MEDIA_ROOT) / "private", ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Login throttling keeps its counters in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def english(client):
+    """The test client reads pages in English (the language switcher's cookie)."""
+    client.cookies["language"] = "en"
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request in English leaves English active in the thread; the next test starts in Thai."""
+    yield
+    from django.utils import translation
+
+    translation.activate("th")

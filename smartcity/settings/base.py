@@ -80,6 +80,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "apply:dashboard"
 LOGOUT_REDIRECT_URL = "home"
+# Log in with the username or the email address (applicants' usernames are their email addresses).
+AUTHENTICATION_BACKENDS = ["smartcity.auth.EmailOrUsernameBackend"]
+# Sign-up confirmation links and password reset links are valid for three days.
+SIGNUP_CONFIRMATION_SECONDS = 3 * 24 * 3600
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Invitation links to an applicant organisation are valid for seven days, and for one use.
+INVITATION_VALID_DAYS = 7
+# Login throttling (smartcity.auth): after LOGIN_THROTTLE_FAILURES failures for one (username, client
+# address) within LOGIN_THROTTLE_WINDOW seconds, that pair is refused for LOGIN_THROTTLE_SECONDS.
+LOGIN_THROTTLE_FAILURES = 5
+LOGIN_THROTTLE_WINDOW = 15 * 60
+LOGIN_THROTTLE_SECONDS = 15 * 60
+# Proxies in front of the portal that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # --- Language: Thai first, English beside it. Dates are formatted by smartcity.thaidate.
 LANGUAGE_CODE = "th"
@@ -132,6 +146,19 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Cache, shared by every process: Redis when REDIS_URL is set, otherwise files under var/cache.
+# It holds the login throttling counters, so a per-process memory cache would not do.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": VAR_DIR / "cache",
+        }
+    }
+CACHES["default"]["KEY_PREFIX"] = "smartcity"
 
 # --- Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

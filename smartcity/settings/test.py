@@ -10,6 +10,7 @@ import tempfile
 
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="smartcity-test-media-"))
 os.environ.setdefault("CELERY_FILESYSTEM_DIR", tempfile.mkdtemp(prefix="smartcity-test-celery-"))
+os.environ.setdefault("SMARTCITY_TEST_CACHE_DIR", tempfile.mkdtemp(prefix="smartcity-test-cache-"))
 
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, env
@@ -18,3 +19,12 @@ SECRET_KEY = env.str("SECRET_KEY", default="test-only-not-secret-3f9a6e2d41")
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tests clear the cache between tests; on Redis that would flush the database Celery's broker uses too,
+# so the suite's cache is always a private folder.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ["SMARTCITY_TEST_CACHE_DIR"],
+        "KEY_PREFIX": "smartcity",
+    }
+}

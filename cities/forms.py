@@ -1,0 +1,87 @@
+from django import forms
+from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
+
+from . import selectors
+from .models import Organisation
+
+
+class SignupForm(forms.Form):
+    name = forms.CharField(
+        label=_("Full name"), max_length=150, help_text=_("As it should appear to the secretariat.")
+    )
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=150,
+        help_text=_("You will log in with this address; we will send a confirmation link to it."),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if selectors.email_is_registered(email):
+            raise forms.ValidationError(
+                _("An account with this email address already exists. Log in, or reset your password."),
+                code="duplicate_email",
+            )
+        return email
+
+    def clean(self):
+        cleaned_data = super().clean()
+        password1, password2 = cleaned_data.get("password1"), cleaned_data.get("password2")
+        if password1 and password2 and password1 != password2:
+            mismatch = forms.ValidationError(_("The two passwords differ."), code="mismatch")
+            self.add_error("password2", mismatch)
+        elif password1:
+            # Checked against the would-be account, so that a password like the name or address is refused.
+            User = get_user_model()
+            candidate = User(
+                username=cleaned_data.get("email", ""),
+                email=cleaned_data.get("email", ""),
+                first_name=cleaned_data.get("name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned_data
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name_th", "name_en", "org_type", "province"]
+        labels = {
+            "name_th": _("Name in Thai"),
+            "name_en": _("Name in English"),
+            "org_type": _("Type of organisation"),
+        }
+        help_texts = {"name_en": _("Optional.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name_en"].required = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        name_th, province = cleaned_data.get("name_th"), cleaned_data.get("province")
+        if name_th and province and Organisation.objects.filter(name_th=name_th, province=province).exists():
+            # On the name, which also spares the reader Django's generic message for the constraint.
+            self.add_error(
+                "name_th",
+                forms.ValidationError(
+                    _("An organisation with this name is already registered in this province."),
+                    code="duplicate_name",
+                ),
+            )
+        return cleaned_data

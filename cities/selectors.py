@@ -1,0 +1,62 @@
+"""Reads used by the views."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import Invitation, Membership, Organisation
+
+
+def organisations_of(user):
+    """The organisations the user is a member of."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user_id=user.pk).select_related("province")
+
+
+def organisation_for_member(user, pk):
+    """The organisation, if the user is one of its members; 404 otherwise (never 403)."""
+    return get_object_or_404(organisations_of(user), pk=pk)
+
+
+def members_of(organisation):
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-is_admin", "joined_at", "pk")
+    )
+
+
+def open_invitations_of(organisation, now=None):
+    return Invitation.objects.filter(
+        organisation=organisation,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now or timezone.now(),
+    ).select_related("created_by")
+
+
+def invitation_by_token(token):
+    return Invitation.objects.select_related("organisation__province").filter(token=token).first()
+
+
+def accounts_with_email(email):
+    """Accounts whose username or email address is this address, in any case."""
+    User = get_user_model()
+    return User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email))
+
+
+def expired_signups(now=None):
+    """Sign-ups never confirmed within the confirmation period: their address may sign up again."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.SIGNUP_CONFIRMATION_SECONDS)
+    return get_user_model().objects.filter(
+        is_active=False, last_login=None, is_staff=False, date_joined__lt=cutoff
+    )
+
+
+def email_is_registered(email):
+    return accounts_with_email(email).exclude(pk__in=expired_signups().values("pk")).exists()

@@ -1,0 +1,172 @@
+"""Writes: one function per use case, each in one transaction. Views and forms call these."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from smartcity.mail import send_bilingual_mail
+
+from . import rules, selectors
+from .models import Invitation, Membership, Organisation
+
+logger = logging.getLogger(__name__)
+
+SIGNUP_SALT = "cities.signup"
+
+
+class NotAllowed(Exception):
+    """The actor may not do this; views answer 404, as for an object they may not see."""
+
+
+class Refused(Exception):
+    """The request cannot be carried out as asked; ``message`` says why, for the person asking."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+# --- Accounts
+
+
+def signup_token(user):
+    return signing.TimestampSigner(salt=SIGNUP_SALT).sign_object({"user": user.pk, "email": user.email})
+
+
+@transaction.atomic
+def register_applicant(*, name, email, password, base_url):
+    """A new, inactive account whose username is the email address; the confirmation mail goes out
+    once the account is committed. ``base_url`` is the portal's address, for the link."""
+    email = email.strip().lower()
+    if selectors.email_is_registered(email):
+        raise Refused(_("An account with this email address already exists."))
+    # An earlier sign-up with this address that was never confirmed in time gives way.
+    selectors.expired_signups().filter(pk__in=selectors.accounts_with_email(email).values("pk")).delete()
+    User = get_user_model()
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                username=email, email=email, password=password, first_name=name.strip(), is_active=False
+            )
+    except IntegrityError:  # the same address, signed up a moment ago
+        raise Refused(_("An account with this email address already exists.")) from None
+    confirm_url = base_url.rstrip("/") + reverse("signup_confirm", args=[signup_token(user)])
+    context = {
+        "name": user.first_name,
+        "confirm_url": confirm_url,
+        "days": settings.SIGNUP_CONFIRMATION_SECONDS // (24 * 3600),
+    }
+    transaction.on_commit(
+        lambda: send_bilingual_mail(
+            "accounts/signup_email_subject.txt", "accounts/signup_email.txt", context, user.email
+        )
+    )
+    logger.info("cities.account.registered user=%s", user.pk)
+    return user
+
+
+@transaction.atomic
+def confirm_signup(token):
+    """Activates the account a sign-up link names; the link works once, within its validity."""
+    try:
+        payload = signing.TimestampSigner(salt=SIGNUP_SALT).unsign_object(
+            token, max_age=settings.SIGNUP_CONFIRMATION_SECONDS
+        )
+    except signing.SignatureExpired:
+        raise Refused(_("This confirmation link has expired. Please sign up again.")) from None
+    except signing.BadSignature:
+        raise Refused(
+            _("This confirmation link is not valid. Please copy the whole link from the email.")
+        ) from None
+    User = get_user_model()
+    user = User.objects.select_for_update().filter(pk=payload["user"], email=payload["email"]).first()
+    if user is None:
+        raise Refused(_("This confirmation link is not valid. Please copy the whole link from the email."))
+    if user.is_active or user.last_login is not None:
+        raise Refused(_("This email address has already been confirmed. Please log in."))
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    logger.info("cities.account.confirmed user=%s", user.pk)
+    return user
+
+
+# --- Organisations
+
+
+@transaction.atomic
+def create_organisation(*, actor, name_th, name_en, org_type, province):
+    """A new applicant organisation, with the actor as its first admin."""
+    get_user_model().objects.select_for_update().get(pk=actor.pk)  # one creation at a time per user
+    if not rules.may_create_organisation(actor):
+        raise Refused(_("You are already a member of an organisation."))
+    organisation = Organisation.objects.create(
+        name_th=name_th, name_en=name_en, org_type=org_type, province=province
+    )
+    Membership.objects.create(organisation=organisation, user=actor, is_admin=True)
+    logger.info("cities.organisation.created organisation=%s actor=%s", organisation.pk, actor.pk)
+    return organisation
+
+
+@transaction.atomic
+def create_invitation(organisation, *, actor):
+    if not rules.is_admin_of(actor, organisation):
+        raise NotAllowed
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    logger.info("cities.invitation.created invitation=%s actor=%s", invitation.pk, actor.pk)
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(invitation, *, actor):
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not rules.is_admin_of(actor, invitation.organisation):
+        raise NotAllowed
+    if invitation.accepted_at is not None:
+        raise Refused(_("This invitation has already been used and can no longer be revoked."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        logger.info("cities.invitation.revoked invitation=%s actor=%s", invitation.pk, actor.pk)
+    return invitation
+
+
+def invitation_problem(invitation, user, now=None):
+    """Why the user cannot accept this invitation, or None when they can."""
+    now = now or timezone.now()
+    if invitation is None:
+        return _("This invitation link is not valid. Please ask for a new one.")
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used. Please ask for a new one.")
+    if invitation.revoked_at is not None:
+        return _("This invitation has been withdrawn. Please ask for a new one.")
+    if invitation.expires_at <= now:
+        return _("This invitation has expired. Please ask for a new one.")
+    if rules.is_member_of(user, invitation.organisation):
+        return _("You are already a member of this organisation.")
+    return None
+
+
+@transaction.atomic
+def accept_invitation(token, *, actor):
+    """Makes the actor a member of the inviting organisation; the invitation is used up."""
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    problem = invitation_problem(invitation, actor)
+    if problem:
+        raise Refused(problem)
+    membership = Membership.objects.create(organisation=invitation.organisation, user=actor, is_admin=False)
+    invitation.accepted_by = actor
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_by", "accepted_at"])
+    logger.info("cities.invitation.accepted invitation=%s actor=%s", invitation.pk, actor.pk)
+    return membership
