@@ -1,0 +1,273 @@
+"""HTML to PDF for certificates and plaques: a small, sandboxed WeasyPrint renderer whose Thai text
+extracts exactly.
+
+Sandbox. The renderer fetches only our own files: URLs under STATIC_URL (found through the staticfiles
+finders, so the Sarabun font comes from the fontpkg-sarabun package) and ``data:`` URLs. Any other URL
+(http, https, file, media for now) stops the rendering with ``RefusedResource``: a document with a
+missing font or picture fails once, visibly, instead of being issued without it. One
+``FontConfiguration`` is kept per process, so a font file is read once per worker, not per document;
+the @font-face rules of every document rendered stay in it, so documents must declare the same
+family, weight and style with the same file.
+
+Thai text. WeasyPrint 70 draws Thai that looks right but extracts wrongly (copy, search, screen
+readers, ``pdftotext``), for two reasons:
+
+1. HarfBuzz draws SARA AM (ำ) as two glyphs, NIKHAHIT and SARA AA, moving NIKHAHIT before a tone mark
+   (น้ำ: one cluster "้ำ" drawn as ํ้ + า). WeasyPrint gives each glyph one value in the PDF's
+   ToUnicode table, taken from the first place it draws it: SARA AA gets "ำ" there and every later
+   า reads ำ (ลำปาง extracts as ลำปำง), while ํ้ gets nothing (น้ำ extracts as นำ). No ToUnicode
+   table can say "า here, ำ there".
+2. Over a tall consonant (ป ฝ ฟ) a tone mark is drawn up to a fifth of an em left of the pen;
+   readers take the gap after it for a word break (ปั้น extracts as "ปั้ น", ฟื้นฟู as "ฟื" and
+   "้ นฟู").
+
+So, while WeasyPrint draws each line (where HarfBuzz's clusters are still known), this module wraps
+such text in marked-content spans ``/Span <</ActualText <FEFF…>>> BDC … EMC`` that carry its exact
+text, which readers use instead of the glyphs' values: each cluster drawn with several glyphs (or
+with a glyph that already stands for other text), and each base with a far-moved mark together with
+the next base, so that the span starts and ends on the pen. A glyph drawn alone gets in ToUnicode
+the text it was drawn for (SARA AA maps back to า). Glyphs and their positions are unchanged, so the
+page looks the same to the pixel. Nothing is specific to Thai or Sarabun: lines with none of this
+are left exactly as WeasyPrint draws them. docs/pdf-thai-text.md has the measurements.
+"""
+
+import logging
+import mimetypes
+import posixpath
+import re
+import threading
+import unicodedata
+import weakref
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import weasyprint
+import weasyprint.draw.text
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from weasyprint.pdf.fonts import Font
+from weasyprint.text.ffi import ffi, pango
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+# Relative URLs in documents resolve against this address; it never resolves on a network (.invalid
+# is reserved), and only its STATIC_URL part is served, from our own files.
+DOCUMENT_BASE_URL = "https://documents.invalid/"
+
+# One per process: WeasyPrint keeps the fonts of @font-face rules in it, keyed by rule.
+FONT_CONFIG = FontConfiguration()
+# Pango and the shared font configuration are not safe to use from two threads at once.
+_render_lock = threading.Lock()
+
+
+class RefusedResource(ValueError):
+    """A document asked for a file that is not one of ours, or that cannot be read."""
+
+
+def render_pdf(html: str, *, base_url: str = DOCUMENT_BASE_URL) -> bytes:
+    """Renders the HTML of a document to PDF bytes; raises RefusedResource if it refers to anything
+    but our own static files and data: URLs."""
+    fetcher = OwnFilesFetcher(base_url)
+    with _render_lock:
+        try:
+            return weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).write_pdf(
+                font_config=FONT_CONFIG
+            )
+        except FatalURLFetchingError as error:
+            # WeasyPrint's fatal error is a BaseException, which `except Exception` would not catch.
+            cause = error.__cause__ or error
+            raise RefusedResource(str(cause)) from cause
+
+
+class OwnFilesFetcher(URLFetcher):
+    """Serves static files and data: URLs; refuses everything else. With fail_on_errors, a refusal
+    stops the rendering instead of being logged and skipped."""
+
+    def __init__(self, base_url):
+        super().__init__(fail_on_errors=True)
+        self.static_prefix = urljoin(base_url, settings.STATIC_URL)
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        path = self.own_file(url)
+        if path is None:
+            raise RefusedResource(f"Documents may use only our own static files, not {url}")
+        content_type, _ = mimetypes.guess_type(path.name)
+        return URLFetcherResponse(
+            url, path.read_bytes(), {"Content-Type": content_type or "application/octet-stream"}
+        )
+
+    def own_file(self, url):
+        """The file of ours that the URL names, or None."""
+        if url.startswith(self.static_prefix):
+            name = posixpath.normpath(unquote(urlsplit(url[len(self.static_prefix) :]).path))
+            if name.startswith(("..", "/")):
+                return None
+            found = finders.find(name)
+            return Path(found) if found else None
+        # Media files (signatures, logos) will be resolved here, from MEDIA_ROOT.
+        return None
+
+
+# --- Exact text for what ToUnicode cannot describe (see the module docstring).
+
+_HEX_STRING = re.compile(rb"(<[0-9a-fA-F]*>)")
+# A mark moved this far off the pen (in thousandths of an em) makes text extraction break the word:
+# pdftotext starts a new word at a gap of a tenth of an em.
+_MOVED_MARK_OFFSET = 50
+# For each font of a document being drawn: the glyphs drawn alone, with the text each stands for.
+_single_glyph_text = weakref.WeakKeyDictionary()
+
+
+@dataclass(slots=True)
+class _Cluster:
+    """Characters HarfBuzz shaped together, with the glyphs WeasyPrint draws for them."""
+
+    font: Font
+    glyphs: list  # glyph ids, without Pango's empty glyphs, which WeasyPrint does not draw
+    text: str
+    moved: bool  # a glyph is drawn far from the pen, as tone marks over ป ฝ ฟ are
+
+    @property
+    def is_mark(self):
+        return unicodedata.category(self.text[0]).startswith("M")
+
+
+def _draw_first_line_with_exact_text(stream, textbox, *args, **kwargs):
+    start = len(stream.stream)
+    emojis = _weasyprint_draw_first_line(stream, textbox, *args, **kwargs)
+    if len(stream.stream) > start:  # WeasyPrint draws nothing for blank lines
+        clusters = list(_clusters(stream, textbox))
+        if spans := _spans(clusters):
+            _write_spans(stream, start, clusters, spans, textbox)
+    return emojis
+
+
+def _clusters(stream, textbox):
+    """The clusters of the textbox's first line, in drawing order."""
+    first_line, _ = textbox.pango_layout.get_first_line()
+    utf8_text = textbox.pango_layout.text.encode()
+    run = first_line.runs[0]
+    while run != ffi.NULL:
+        glyph_item, run = run.data, run.next
+        item, glyph_string = glyph_item.item, glyph_item.glyphs
+        font, font_size = stream.add_font(item.analysis.font)  # as WeasyPrint does for this run
+        starts = ffi.unpack(glyph_string.log_clusters, glyph_string.num_glyphs)
+        glyphs = [(info.glyph, info.geometry.x_offset) for info in glyph_string.glyphs[0 : len(starts)]]
+        ordered = sorted(set(starts))
+        ends = dict(zip(ordered, [*ordered[1:], item.length], strict=True))
+        for start, members in groupby(zip(starts, glyphs, strict=True), key=itemgetter(0)):
+            drawn = [glyph for _, glyph in members if glyph[0] != pango.PANGO_GLYPH_EMPTY]
+            if drawn:
+                yield _Cluster(
+                    font=font,
+                    glyphs=[glyph for glyph, _ in drawn],
+                    text=utf8_text[item.offset + start : item.offset + ends[start]].decode(),
+                    moved=any(abs(x_offset / font_size) >= _MOVED_MARK_OFFSET for _, x_offset in drawn),
+                )
+
+
+def _spans(clusters):
+    """The runs of clusters to wrap in ActualText, as (first, last) indices, in order."""
+    spans = []
+
+    def add(first, last):
+        while spans and first <= spans[-1][1]:
+            first, last = min(first, spans[-1][0]), max(last, spans.pop()[1])
+        spans.append((first, last))
+
+    for number, cluster in enumerate(clusters):
+        if len(cluster.glyphs) > 1 or not _claim_glyph(cluster):
+            add(number, number)
+        if cluster.moved and cluster.is_mark:  # not spaces, which justified text moves too
+            # Readers place a span's text from its first glyph to the end of its last: from the
+            # mark's base to the next base, the span starts and ends on the pen.
+            first, last = number, number + 1
+            while first > 0 and clusters[first].is_mark:
+                first -= 1
+            while last < len(clusters) - 1 and clusters[last].is_mark:
+                last += 1
+            add(first, min(last, len(clusters) - 1))
+    return spans
+
+
+def _claim_glyph(cluster):
+    """Gives a glyph drawn alone the cluster's text in ToUnicode, unless it already stands alone
+    for other text in the document; says whether it now stands for this text."""
+    glyph = cluster.glyphs[0]
+    if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+        return True  # WeasyPrint draws .notdef for it, under a code of its own
+    known = _single_glyph_text.setdefault(cluster.font, {})
+    if known.setdefault(glyph, cluster.text) != cluster.text:
+        return False
+    cluster.font.to_unicode[glyph] = cluster.text
+    return True
+
+
+def _write_spans(stream, start, clusters, spans, textbox):
+    """Rewrites the text operators WeasyPrint has just appended to the stream from index `start`,
+    splitting their glyph arrays around each span."""
+    # For each glyph code in the TJ operators, in drawing order: its width in hex digits and its span.
+    span_of = {number: span for span in spans for number in range(span[0], span[1] + 1)}
+    plan = [
+        (2 if cluster.font.bitmap else 4, span_of.get(number))
+        for number, cluster in enumerate(clusters)
+        for _ in cluster.glyphs
+    ]
+    output, array, glyph_number, current = [], [], 0, None
+
+    def close_array():
+        content = b"".join(array)
+        if content:
+            output.append(b"[" + content.replace(b"><", b"") + b"] TJ")  # adjacent codes share a string
+        array.clear()
+
+    for operator in stream.stream[start:]:
+        if not (isinstance(operator, bytes) and operator.startswith(b"[") and operator.endswith(b"] TJ")):
+            output.append(operator)
+            continue
+        for piece in _HEX_STRING.split(operator[1:-4]):
+            if not (piece.startswith(b"<") and len(piece) > 2):
+                array.append(piece)  # positioning, or an empty string
+                continue
+            codes, position = piece[1:-1], 0
+            while position < len(codes):
+                if glyph_number == len(plan):
+                    return _give_up(textbox)
+                width, span = plan[glyph_number]
+                if span != current:
+                    close_array()
+                    if current is not None:
+                        output.append(b"EMC")
+                    if span is not None:
+                        text = "".join(cluster.text for cluster in clusters[span[0] : span[1] + 1])
+                        output.append(_actual_text(text))
+                    current = span
+                array.append(b"<" + codes[position : position + width] + b">")
+                position += width
+                glyph_number += 1
+        close_array()
+    if glyph_number != len(plan):
+        return _give_up(textbox)
+    if current is not None:
+        output.append(b"EMC")
+    stream.stream[start:] = output
+
+
+def _actual_text(text):
+    return b"/Span <</ActualText <FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">>> BDC"
+
+
+def _give_up(textbox):
+    logger.warning("Could not match the glyphs drawn for %r; its text may extract wrongly", textbox.text)
+
+
+_weasyprint_draw_first_line = weasyprint.draw.text.draw_first_line
+# WeasyPrint's draw_text, and its SVG text, look the function up in this module at each call.
+weasyprint.draw.text.draw_first_line = _draw_first_line_with_exact_text
