@@ -1,11 +1,12 @@
-"""An applicant's proposal in a real browser: draft, autosave, reload, uploads, submit."""
+"""An applicant in a real browser: sign-up and confirmation, an organisation, then a proposal from
+draft to submitted, with autosave, reload, uploads (one refused) and completeness."""
 
 import re
 
 import pytest
+from django.core import mail
 
 from certification.models import Application, Section
-from tests.factories import OrganisationFactory, member_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,17 +14,31 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
 
 
-def log_in(page, live_server, username, password="pw"):
-    page.goto(live_server.url + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.get_by_role("button", name="เข้าสู่ระบบ").last.click()
+def sign_up_and_confirm(page, live_server):
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="ลงทะเบียน").click()
+    page.fill("#id_name", "มานี รักเมือง")
+    page.fill("#id_email", "manee@lamphun.example")
+    page.fill("#id_password1", "ลำพูน-2567-secure")
+    page.fill("#id_password2", "ลำพูน-2567-secure")
+    page.locator("main").get_by_role("button", name="ลงทะเบียน").click()
+    page.wait_for_url(re.compile(r"/accounts/signup/done/$"))
+    [message] = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm/\S+/)", message.body).group(1)
+    page.goto(live_server.url + link)
     page.wait_for_url(re.compile(r"/apply/$"))
 
 
-def test_a_proposal_from_draft_to_submitted(page, live_server, tmp_path):
-    applicant = member_of(OrganisationFactory(), is_admin=True)
-    log_in(page, live_server, applicant.username)
+def test_a_proposal_from_sign_up_to_submitted(page, live_server, tmp_path):
+    sign_up_and_confirm(page, live_server)
+    page.get_by_role("link", name="สร้างหน่วยงาน").first.click()
+    page.fill("#id_name_th", "เทศบาลเมืองลำพูน (ข้อมูลทดสอบ)")
+    page.fill("#id_name_en", "Lamphun Town Municipality (test data)")
+    page.select_option("#id_org_type", "town_municipality")
+    page.select_option("#id_province", "51")
+    page.get_by_role("button", name="สร้างหน่วยงาน").click()
+    page.wait_for_url(re.compile(r"/organisations/\d+/$"))
+    page.goto(live_server.url + "/apply/")
 
     page.get_by_role("link", name="ข้อเสนอโครงการใหม่").click()
     page.fill("#id_title", "ลำพูนเมืองน่าอยู่อัจฉริยะ")
