@@ -74,6 +74,14 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
+    promotion_zone = models.OneToOneField(
+        "cities.PromotionZone",
+        verbose_name=_("promotion zone"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="application",
+    )
 
     class Meta:
         verbose_name = _("application")

@@ -123,6 +123,30 @@ class Membership(models.Model):
         return f"{self.user} — {self.organisation}"
 
 
+class PromotionZone(BilingualName):
+    """A Smart City Promotion Zone (เขตส่งเสริมเมืองอัจฉริยะ): an area the national committee has
+    acknowledged, which now writes its full development plan. The public registry lists these, and the
+    promotion-zone certificate names them."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="promotion_zones"
+    )
+    provinces = models.ManyToManyField(Province, verbose_name=_("provinces"), related_name="promotion_zones")
+    city_type = models.CharField(_("city type"), max_length=16, choices=CityType.choices)
+    declared_on = models.DateField(_("declared on"))
+    resolution = models.CharField(
+        _("resolution"),
+        max_length=255,
+        help_text=_("The committee's resolution that acknowledged the zone, as cited."),
+    )
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        verbose_name = _("promotion zone")
+        verbose_name_plural = _("promotion zones")
+        ordering = ["-declared_on", "name_th"]
+
+
 class CertifiedCity(BilingualName):
     """An area that holds (or held) the Smart City Thailand logo: what the public registry shows."""
 
