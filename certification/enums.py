@@ -56,3 +56,46 @@ class AttachmentKind(models.TextChoices):
     AREA_MAP = "area_map", _("Map of the target area")
     PLAN_DOCUMENT = "plan_document", _("Smart city development plan")
     SUPPORTING = "supporting", _("Supporting document")
+
+
+class Body(models.TextChoices):
+    """The bodies that meet and decide (DOMAIN.md)."""
+
+    WORKING_GROUP = "working_group", _("Working group evaluating 7-domain plans")
+    SUBCOMMITTEE = "subcommittee", _("Smart City Subcommittee")
+    COMMITTEE = "committee", _("National Smart City Committee")
+
+
+class ScreeningOutcome(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    RETURNED = "returned", _("Returned for changes")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ConflictOfInterest(models.TextChoices):
+    UNDECLARED = "undeclared", _("Not declared yet")
+    NONE = "none", _("No conflict of interest")
+    CONFLICTED = "conflicted", _("Conflict of interest")
+
+
+class Recommendation(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    APPROVE_WITH_REVISIONS = "revise", _("Approve in principle, with revisions")
+    NOT_APPROVE = "not_approve", _("Do not approve")
+
+
+class Component(models.TextChoices):
+    """The five components of a plan, each scored 0–100 by the evaluators."""
+
+    VISION = "vision", _("Vision, goals and target area")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+    DATA_PLATFORM = "data_platform", _("City data platform")
+    SERVICES = "services", _("Smart city services")
+    MANAGEMENT = "management", _("Management and investment model")
+
+
+class NotificationStatus(models.TextChoices):
+    HELD = "held", _("Held for review")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    DISCARDED = "discarded", _("Discarded")

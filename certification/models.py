@@ -12,7 +12,19 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.enums import CityType
 
-from .enums import PROPOSAL_STATES, AttachmentKind, DigitStyle, Stage, Status
+from .enums import (
+    PROPOSAL_STATES,
+    AttachmentKind,
+    Body,
+    Component,
+    ConflictOfInterest,
+    DigitStyle,
+    NotificationStatus,
+    Recommendation,
+    ScreeningOutcome,
+    Stage,
+    Status,
+)
 
 
 def private_storage():
@@ -47,6 +59,24 @@ class AwardRound(models.Model):
         return _("Award round %(year)s") % {"year": self.year}
 
 
+class IntakeRound(models.Model):
+    """Applications are taken all year and handled in numbered rounds: "รอบที่ 1/2563"."""
+
+    year = models.PositiveSmallIntegerField(_("year (B.E.)"), validators=[MinValueValidator(2560)])
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intake round")
+        verbose_name_plural = _("intake rounds")
+        ordering = ["-year", "-number"]
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="intake_round_unique_number")]
+
+    def __str__(self):
+        return _("Round %(number)s/%(year)s") % {"number": self.number, "year": self.year}
+
+
 class Application(models.Model):
     """A proposal for a bounded area and, once the area is a promotion zone, its development plan.
 
@@ -74,6 +104,15 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
+    intake_round = models.ForeignKey(
+        IntakeRound,
+        verbose_name=_("intake round"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    state_entered_at = models.DateTimeField(_("in this state since"), default=timezone.now)
     promotion_zone = models.OneToOneField(
         "cities.PromotionZone",
         verbose_name=_("promotion zone"),
@@ -198,3 +237,182 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.action} #{self.application_id}"
+
+
+class Meeting(models.Model):
+    """A numbered meeting of a body: "ครั้งที่ 1/2565" is the first meeting of B.E. 2565."""
+
+    body = models.CharField(_("body"), max_length=32, choices=Body.choices)
+    year = models.PositiveSmallIntegerField(_("year (B.E.)"), validators=[MinValueValidator(2560)])
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    date = models.DateField(_("date"))
+    agenda = models.TextField(_("agenda"), blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date", "body"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "year", "number"], name="meeting_unique_number_per_body_year"
+            )
+        ]
+
+    def __str__(self):
+        return _("%(body)s, meeting %(number)s/%(year)s") % {
+            "body": self.get_body_display(),
+            "number": self.number,
+            "year": self.year,
+        }
+
+
+class Resolution(models.Model):
+    """A resolution of a meeting. One resolution may decide many applications at once."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="resolutions"
+    )
+    number = models.PositiveSmallIntegerField(_("resolution number"), validators=[MinValueValidator(1)])
+    text = models.TextField(_("resolution"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resolution")
+        verbose_name_plural = _("resolutions")
+        ordering = ["-meeting__date", "number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="resolution_unique_number")]
+
+    def __str__(self):
+        return _("%(meeting)s, resolution %(number)s") % {"meeting": self.meeting, "number": self.number}
+
+
+class Decision(models.Model):
+    """A change of state of one application decided by a body, citing its resolution."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
+    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="decisions")
+    from_state = models.CharField(_("from"), max_length=32, choices=Status.choices)
+    to_state = models.CharField(_("to"), max_length=32, choices=Status.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self):
+        return f"{self.application} → {self.get_to_state_display()} ({self.resolution})"
+
+
+class ChecklistItem(models.Model):
+    """One qualification the secretariat checks at screening; the list is edited in the admin."""
+
+    text_th = models.CharField(_("criterion (Thai)"), max_length=500)
+    text_en = models.CharField(_("criterion (English)"), max_length=500, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("qualification criterion")
+        verbose_name_plural = _("qualification checklist")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.text_th
+
+
+class Screening(models.Model):
+    """The secretariat's qualification check and preliminary screening of one submission."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="screenings")
+    outcome = models.CharField(_("outcome"), max_length=16, choices=ScreeningOutcome.choices)
+    # {"<criterion id>": {"text": "...", "met": true, "note": "..."}}, with the criterion's text as checked.
+    checklist = models.JSONField(_("checklist"), default=dict, blank=True)
+    reason = models.TextField(_("reason or comments"), blank=True)
+    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    screened_at = models.DateTimeField(_("screened"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+        ordering = ["screened_at", "pk"]
+
+    def __str__(self):
+        return f"{self.application} — {self.get_outcome_display()}"
+
+
+class EvaluatorAssignment(models.Model):
+    """A working-group evaluator assigned to a plan. Until they declare no conflict of interest they
+    cannot score; with a conflict they no longer see the application anywhere."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("evaluator"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
+    conflict = models.CharField(
+        _("conflict of interest"),
+        max_length=16,
+        choices=ConflictOfInterest.choices,
+        default=ConflictOfInterest.UNDECLARED,
+    )
+    conflict_note = models.TextField(_("declaration"), blank=True)
+    declared_at = models.DateTimeField(_("declared"), null=True, blank=True)
+    # The evaluation itself; draft until submitted_at is set.
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    domain_assessments = models.JSONField(_("assessment per domain"), default=dict, blank=True)
+    recommendation = models.CharField(
+        _("recommendation"), max_length=16, choices=Recommendation.choices, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    submitted_at = models.DateTimeField(_("evaluation submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "evaluator"], name="assignment_unique_evaluator")
+        ]
+
+    def __str__(self):
+        return f"{self.application} — {self.evaluator}"
+
+    def weighted_score(self, weights):
+        """The evaluator's overall score, 0–100: the weighted mean of the five components."""
+        total = sum(weights[c] for c in Component.values)
+        return sum(self.scores[c] * weights[c] for c in Component.values) / total
+
+
+class Notification(models.Model):
+    """A mail to an applicant about a decision, held in the outbox until the secretariat releases it."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notifications")
+    event = models.CharField(_("event"), max_length=64)
+    recipients = models.TextField(_("recipients"), help_text=_("One address per line."))
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("message"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.HELD
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    error = models.TextField(_("delivery error"), blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return self.subject

@@ -5,20 +5,51 @@ Views, forms and admin actions call these; none of them changes a status or a se
 
 import difflib
 import hashlib
+import statistics
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from cities.enums import Domain
+from cities.models import PromotionZone
 
 from . import rules, workflow
-from .enums import REVISING_STATES, WRITING_STATES, AttachmentKind, Stage, Status
-from .models import Application, ApplicationVersion, Attachment, AuditEntry, Section
+from .enums import (
+    REVISING_STATES,
+    WRITING_STATES,
+    AttachmentKind,
+    Body,
+    Component,
+    ConflictOfInterest,
+    NotificationStatus,
+    Recommendation,
+    Role,
+    ScreeningOutcome,
+    Stage,
+    Status,
+)
+from .models import (
+    Application,
+    ApplicationVersion,
+    Attachment,
+    AuditEntry,
+    ChecklistItem,
+    Decision,
+    EvaluatorAssignment,
+    Meeting,
+    Notification,
+    Resolution,
+    Screening,
+    Section,
+)
 from .sections import sections_for, spec_for
 from .uploads import ALLOWED_TYPES, check_upload
 
@@ -48,11 +79,28 @@ def audit(application, action, *, actor, **data):
     return AuditEntry.objects.create(application=application, action=action, actor=actor, data=data)
 
 
+def _check_resolution(to_state, resolution):
+    required = workflow.RESOLUTION_REQUIRED.get(to_state)
+    allowed = required or workflow.RESOLUTION_ALLOWED.get(to_state, set())
+    if required and resolution is None:
+        raise WorkflowError(
+            _("Moving an application to “%(target)s” must cite a resolution of: %(bodies)s.")
+            % {"target": Status(to_state).label, "bodies": ", ".join(str(Body(b).label) for b in required)}
+        )
+    if resolution is not None and resolution.meeting.body not in allowed:
+        raise WorkflowError(
+            _("A resolution of the %(body)s cannot move an application to “%(target)s”.")
+            % {"body": resolution.meeting.get_body_display(), "target": Status(to_state).label}
+        )
+
+
 @transaction.atomic
-def transition(application, to_state, *, actor, note="", data=None):
+def transition(application, to_state, *, actor, note="", resolution=None, data=None):
     """Moves an application to ``to_state`` if the table allows it for the actor's roles.
 
-    Locks the row first, so that two decisions on one application cannot both happen.
+    Locks the row first, so that of two decisions on one application only the first happens and the
+    second finds the new state. A body's decision cites its resolution; a rejection says why. The
+    move is audited, and a mail to the applicant waits in the outbox when the state concerns them.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
     before = locked.status
@@ -61,23 +109,27 @@ def transition(application, to_state, *, actor, note="", data=None):
             _("An application that is “%(state)s” cannot be moved to “%(target)s” by you.")
             % {"state": Status(before).label, "target": Status(to_state).label}
         )
+    _check_resolution(to_state, resolution)
+    if to_state in workflow.REASON_REQUIRED and not note.strip():
+        raise WorkflowError(_("Give the reason for this decision."))
     now = timezone.now()
-    locked.status = to_state
-    fields = ["status", "updated_at"]
+    locked.status, locked.state_entered_at = to_state, now
+    fields = ["status", "state_entered_at", "updated_at"]
     if to_state in (Status.SUBMITTED, Status.PLAN_SUBMITTED):
         locked.submitted_at = now
         fields.append("submitted_at")
     locked.save(update_fields=fields)
-    audit(
-        locked,
-        f"certification.application.{to_state}",
-        actor=actor,
-        before=before,
-        after=str(to_state),
-        note=note,
-        **(data or {}),
-    )
+    details = {"before": before, "after": str(to_state), "note": note, **(data or {})}
+    if resolution is not None:
+        Decision.objects.create(
+            application=locked, resolution=resolution, from_state=before, to_state=to_state, decided_by=actor
+        )
+        details["resolution"] = str(resolution)
+    audit(locked, f"certification.application.{to_state}", actor=actor, **details)
+    if to_state in workflow.NOTIFIED_STATES:
+        notify(locked, to_state, note=note, resolution=resolution, data=data or {})
     application.status, application.submitted_at = locked.status, locked.submitted_at
+    application.state_entered_at = locked.state_entered_at
     return locked
 
 
@@ -345,3 +397,302 @@ def diff_versions(old, new):
             {"section": _("Attachments"), "label": name, "old": _("removed"), "new": "", "html": ""}
         )
     return changes
+
+
+# --- Notifications: every decision that concerns the applicant becomes a mail in the outbox.
+
+
+def _render_both_languages(template_name, context):
+    parts = []
+    for language in ("th", "en"):
+        with translation.override(language):
+            parts.append(render_to_string(template_name, context).strip())
+    return parts
+
+
+def notify(application, state, *, note="", resolution=None, data=None):
+    """Puts a Thai and English mail about ``state`` in the outbox, held until the secretariat releases it."""
+    recipients = sorted(
+        {
+            m.user.email
+            for m in application.organisation.memberships.select_related("user")
+            if m.user.email and m.user.is_active
+        }
+    )
+    sections = []
+    for key in (data or {}).get("sections", []):
+        spec = spec_for(application, key)
+        section = application.sections.filter(key=key).first()
+        sections.append(
+            {"title": spec.title if spec else key, "request": section.reviewer_request if section else ""}
+        )
+    context = {
+        "application": application,
+        "state": state,
+        "note": note,
+        "resolution": resolution,
+        "sections": sections,
+        "url": f"{settings.PORTAL_URL.rstrip('/')}{reverse('apply:detail', args=[application.pk])}",
+    }
+    subject_th, subject_en = _render_both_languages("notifications/decision_subject.txt", context)
+    body_th, body_en = _render_both_languages("notifications/decision.txt", context)
+    return Notification.objects.create(
+        application=application,
+        event=f"certification.application.{state}",
+        recipients="\n".join(recipients),
+        subject=f"{subject_th} / {subject_en}"[:255],
+        body=f"{body_th}\n\n--- English ---\n\n{body_en}\n",
+    )
+
+
+def release_notification(notification, *, actor, subject=None, body=None, recipients=None):
+    """Sends a held mail, after the secretariat has read (and perhaps edited) it; records the delivery."""
+    with transaction.atomic():
+        locked = Notification.objects.select_for_update().get(pk=notification.pk)
+        if locked.status not in (NotificationStatus.HELD, NotificationStatus.FAILED):
+            raise WorkflowError(_("This mail has already been sent or discarded."))
+        fields = ["status", "released_by", "released_at", "error"]
+        for name, value in (("subject", subject), ("body", body), ("recipients", recipients)):
+            if value is not None:
+                setattr(locked, name, value)
+                fields.append(name)
+        addresses = [line.strip() for line in locked.recipients.splitlines() if line.strip()]
+        locked.released_by, locked.released_at = actor, timezone.now()
+        try:
+            if not addresses:
+                raise ValueError(_("The mail has no recipients."))
+            EmailMessage(locked.subject, locked.body, to=addresses).send()
+        except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and shown
+            locked.status, locked.error = NotificationStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        else:
+            locked.status, locked.error = NotificationStatus.SENT, ""
+        locked.save(update_fields=fields)
+        audit(
+            locked.application,
+            f"certification.notification.{locked.status}",
+            actor=actor,
+            subject=locked.subject,
+            recipients=addresses,
+        )
+    notification.status, notification.error = locked.status, locked.error
+    return locked
+
+
+def discard_notification(notification, *, actor):
+    with transaction.atomic():
+        locked = Notification.objects.select_for_update().get(pk=notification.pk)
+        if locked.status != NotificationStatus.HELD:
+            raise WorkflowError(_("This mail has already been sent or discarded."))
+        locked.status, locked.released_by, locked.released_at = (
+            NotificationStatus.DISCARDED,
+            actor,
+            timezone.now(),
+        )
+        locked.save(update_fields=["status", "released_by", "released_at"])
+        audit(locked.application, "certification.notification.discarded", actor=actor, subject=locked.subject)
+    return locked
+
+
+# --- Screening, promotion zones, evaluation and decisions of the bodies.
+
+
+def _require_role(actor, *roles):
+    if not rules.staff_roles(actor) & set(roles):
+        raise WorkflowError(_("Your role does not allow this."))
+
+
+def start_screening(application, *, actor):
+    return transition(application, Status.SCREENING, actor=actor)
+
+
+@transaction.atomic
+def record_screening(application, *, actor, outcome, checklist, reason="", section_requests=None):
+    """Records the qualification check. Passed: the application waits for the committee to acknowledge
+    it as a promotion zone. Returned: the named sections reopen. Rejected: closed, with the reason."""
+    _require_role(actor, Role.SECRETARIAT)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    if locked.status != Status.SCREENING:
+        raise WorkflowError(_("Only an application in screening can be screened."))
+    items = {str(item.pk): item for item in ChecklistItem.objects.filter(is_active=True)}
+    if set(checklist) != set(items):
+        raise WorkflowError(_("Answer every criterion of the checklist."))
+    answers = {
+        pk: {"text": items[pk].text_th, "met": bool(answer.get("met")), "note": answer.get("note", "")}
+        for pk, answer in checklist.items()
+    }
+    if outcome == ScreeningOutcome.PASSED and not all(a["met"] for a in answers.values()):
+        raise WorkflowError(_("An application that misses a criterion cannot pass the screening."))
+    screening = Screening.objects.create(
+        application=locked, outcome=outcome, checklist=answers, reason=reason, screened_by=actor
+    )
+    audit(locked, f"certification.screening.{outcome}", actor=actor, reason=reason)
+    if outcome == ScreeningOutcome.RETURNED:
+        return_for_changes(application, actor=actor, requests=section_requests or {}, note=reason)
+    elif outcome == ScreeningOutcome.REJECTED:
+        transition(application, Status.REJECTED, actor=actor, note=reason)
+    return screening
+
+
+def has_passed_screening(application):
+    latest = application.screenings.order_by("-screened_at", "-pk").first()
+    return latest is not None and latest.outcome == ScreeningOutcome.PASSED
+
+
+@transaction.atomic
+def acknowledge_promotion_zone(application, *, actor, resolution):
+    """The committee acknowledges the area as a Smart City Promotion Zone: the zone's public record is
+    created in ``cities`` and the plan stage opens."""
+    if not has_passed_screening(application):
+        raise WorkflowError(_("Only an application that passed the screening can become a promotion zone."))
+    transition(application, Status.PROMOTION_ZONE, actor=actor, resolution=resolution)
+    area = application.sections.filter(key="area").first()
+    name = (area.data.get("area_name") or [""])[0] if area else ""
+    zone = PromotionZone.objects.create(
+        name_th=name or application.title,
+        name_en="",
+        organisation=application.organisation,
+        city_type=application.city_type,
+        declared_on=resolution.meeting.date,
+        resolution=str(resolution),
+        is_sample=application.organisation.is_sample,
+    )
+    zone.provinces.set(application.provinces.all())
+    application.promotion_zone = zone
+    application.save(update_fields=["promotion_zone", "updated_at"])
+    return zone
+
+
+def start_evaluation(application, *, actor):
+    return transition(application, Status.EVALUATION, actor=actor)
+
+
+@transaction.atomic
+def assign_evaluator(application, evaluator, *, actor):
+    _require_role(actor, Role.SECRETARIAT)
+    if Role.EVALUATOR not in rules.staff_roles(evaluator):
+        raise WorkflowError(_("%(user)s is not a member of the working group.") % {"user": evaluator})
+    if application.status not in (Status.PLAN_SUBMITTED, Status.EVALUATION):
+        raise WorkflowError(_("Evaluators are assigned to submitted plans."))
+    assignment, created = EvaluatorAssignment.objects.get_or_create(
+        application=application, evaluator=evaluator, defaults={"assigned_by": actor}
+    )
+    if created:
+        audit(
+            application, "certification.evaluation.assigned", actor=actor, evaluator=evaluator.get_username()
+        )
+    return assignment
+
+
+@transaction.atomic
+def declare_conflict(assignment, *, actor, conflicted, note=""):
+    """The evaluator's declaration, once, before anything else. A conflicted evaluator loses sight of
+    the application."""
+    locked = EvaluatorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if locked.evaluator_id != actor.pk:
+        raise WorkflowError(_("Only the assigned evaluator can declare."))
+    if locked.conflict != ConflictOfInterest.UNDECLARED:
+        raise WorkflowError(_("The declaration has already been made."))
+    if conflicted and not note.strip():
+        raise WorkflowError(_("Describe the conflict of interest."))
+    locked.conflict = ConflictOfInterest.CONFLICTED if conflicted else ConflictOfInterest.NONE
+    locked.conflict_note, locked.declared_at = note, timezone.now()
+    locked.save(update_fields=["conflict", "conflict_note", "declared_at"])
+    audit(locked.application, f"certification.evaluation.conflict_{locked.conflict}", actor=actor)
+    assignment.conflict = locked.conflict
+    return locked
+
+
+@transaction.atomic
+def submit_evaluation(assignment, *, actor, scores, domain_assessments, recommendation, comment=""):
+    """Scores 0–100 for each of the five components, an assessment for each chosen domain, and a
+    recommendation. Submitted once; the evaluator then sees the others' scores."""
+    locked = (
+        EvaluatorAssignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
+    )
+    if locked.evaluator_id != actor.pk:
+        raise WorkflowError(_("Only the assigned evaluator can evaluate."))
+    if locked.conflict != ConflictOfInterest.NONE:
+        raise WorkflowError(_("Declare that you have no conflict of interest before you evaluate."))
+    if locked.submitted_at:
+        raise WorkflowError(_("This evaluation has already been submitted."))
+    if locked.application.status != Status.EVALUATION:
+        raise WorkflowError(_("The plan is not in evaluation."))
+    problems = []
+    for component in Component:
+        value = scores.get(component.value)
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 100:
+            problems.append(_("Score “%(component)s” from 0 to 100.") % {"component": component.label})
+    for code in locked.application.domains:
+        if not (domain_assessments.get(code) or "").strip():
+            problems.append(_("Assess the domain “%(domain)s”.") % {"domain": Domain(code).label})
+    if recommendation not in Recommendation.values:
+        problems.append(_("Choose a recommendation."))
+    if problems:
+        raise IncompleteApplication(problems)
+    locked.scores = {c: scores[c] for c in Component.values}
+    locked.domain_assessments = {c: domain_assessments[c].strip() for c in locked.application.domains}
+    locked.recommendation, locked.comment, locked.submitted_at = recommendation, comment, timezone.now()
+    locked.save(update_fields=["scores", "domain_assessments", "recommendation", "comment", "submitted_at"])
+    audit(
+        locked.application,
+        "certification.evaluation.submitted",
+        actor=actor,
+        scores=locked.scores,
+        recommendation=recommendation,
+    )
+    return locked
+
+
+def score_summary(application, assignments=None):
+    """The secretariat's view of the evaluations: per-component means, the overall weighted scores'
+    mean, median and standard deviation, and whether the evaluators disagree."""
+    weights = settings.CERTIFICATION_COMPONENT_WEIGHTS
+    if assignments is None:
+        assignments = application.assignments.all()
+    done = [a for a in assignments if a.submitted_at and a.conflict == ConflictOfInterest.NONE]
+    totals = [a.weighted_score(weights) for a in done]
+    summary = {
+        "count": len(done),
+        "assigned": len([a for a in assignments if a.conflict != ConflictOfInterest.CONFLICTED]),
+        "totals": totals,
+        "components": {c: statistics.fmean(a.scores[c] for a in done) for c in Component.values}
+        if done
+        else {},
+        "mean": statistics.fmean(totals) if totals else None,
+        "median": statistics.median(totals) if totals else None,
+        "stdev": statistics.stdev(totals) if len(totals) > 1 else 0.0 if totals else None,
+        "spread": max(totals) - min(totals) if totals else None,
+        "recommendations": sorted({a.recommendation for a in done}),
+    }
+    summary["disagreement"] = bool(done) and (
+        len(summary["recommendations"]) > 1 or summary["spread"] > settings.CERTIFICATION_DISAGREEMENT_SPREAD
+    )
+    return summary
+
+
+@transaction.atomic
+def decide(applications, *, resolution, to_state, actor, note=""):
+    """One resolution deciding many applications at once (the subcommittee approved 15 plans at its
+    meeting 1/2565). All of them move, or none does."""
+    moved = []
+    for application in applications:
+        if to_state == Status.PROMOTION_ZONE:
+            acknowledge_promotion_zone(application, actor=actor, resolution=resolution)
+        else:
+            transition(application, to_state, actor=actor, resolution=resolution, note=note)
+        moved.append(application)
+    return moved
+
+
+@transaction.atomic
+def record_resolution(meeting, *, actor, text, number=None):
+    _require_role(actor, Role.SECRETARIAT, Role.COMMITTEE_SECRETARY)
+    if number is None:
+        number = (meeting.resolutions.aggregate(n=Max("number"))["n"] or 0) + 1
+    resolution = Resolution.objects.create(meeting=meeting, number=number, text=text, recorded_by=actor)
+    audit(None, "certification.resolution.recorded", actor=actor, resolution=str(resolution), text=text)
+    return resolution
+
+
+def next_meeting_number(body, year):
+    return (Meeting.objects.filter(body=body, year=year).aggregate(n=Max("number"))["n"] or 0) + 1

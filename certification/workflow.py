@@ -5,7 +5,7 @@ body (promotion-zone acknowledgement, plan approval, endorsement, rejection) are
 who serve it; the resolution they cite is checked by the service.
 """
 
-from .enums import Role, Status
+from .enums import Body, Role, Status
 
 APPLICANT = "applicant"  # a member of the application's organisation
 SECRETARIAT = Role.SECRETARIAT
@@ -76,6 +76,34 @@ TRANSITIONS = {
     Status.AWARDED: {},
     Status.WITHDRAWN: {},
     Status.REJECTED: {},
+}
+
+
+# Decisions of a body must cite a resolution of one of these bodies' meetings.
+RESOLUTION_REQUIRED = {
+    Status.PROMOTION_ZONE: {Body.COMMITTEE},
+    Status.SUBCOMMITTEE_APPROVED: {Body.SUBCOMMITTEE},
+    Status.ENDORSED: {Body.COMMITTEE},
+}
+# May cite one (the working group's, say), and the decision is then recorded with it.
+RESOLUTION_ALLOWED = {
+    Status.RECOMMENDED: {Body.WORKING_GROUP},
+    Status.REVISION_REQUESTED: {Body.WORKING_GROUP, Body.SUBCOMMITTEE},
+    Status.REJECTED: set(Body),
+}
+# A rejection must say why.
+REASON_REQUIRED = {Status.REJECTED}
+# The applicant hears about these (the mail waits in the outbox until the secretariat releases it).
+NOTIFIED_STATES = {
+    Status.SUBMITTED,
+    Status.RETURNED,
+    Status.PROMOTION_ZONE,
+    Status.PLAN_SUBMITTED,
+    Status.REVISION_REQUESTED,
+    Status.SUBCOMMITTEE_APPROVED,
+    Status.ENDORSED,
+    Status.AWARDED,
+    Status.REJECTED,
 }
 
 

@@ -111,3 +111,24 @@ def _reset_language():
     from django.utils import translation
 
     translation.activate("th")
+
+
+def load_reference_data():
+    """Reloads what the data migrations load (regions, provinces, the screening checklist).
+
+    A transactional test (browser, worker) ends with a flush that empties every table; Django re-creates
+    permissions and our role groups after it, but not migration data. Django's serialized rollback would
+    restore it, but Playwright's greenlets give the test a fresh connection object without the
+    serialized copy, so the tests that need it reload it here instead.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("cities.migrations.0002_reference_data").load(apps, None)
+    importlib.import_module("certification.migrations.0006_checklist_and_search").add_checklist(apps, None)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    load_reference_data()

@@ -194,3 +194,31 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# --- Committee review. No official rubric was published: each of the five components is scored 0–100,
+# and the overall score is their weighted mean.
+CERTIFICATION_COMPONENT_WEIGHTS = {
+    "vision": 1,
+    "infrastructure": 1,
+    "data_platform": 1,
+    "services": 2,
+    "management": 1,
+}
+# The secretariat is warned when evaluators' overall scores lie further apart than this (points), or
+# when their recommendations differ.
+CERTIFICATION_DISAGREEMENT_SPREAD = 15
+# Target working days in each state; applications past it are shown as overdue in the admin.
+CERTIFICATION_STATE_TARGET_DAYS = {
+    "submitted": 5,
+    "screening": 20,
+    "returned": 30,
+    "plan_submitted": 5,
+    "evaluation": 30,
+    "revision_requested": 30,
+    "recommended": 60,
+    "subcommittee_approved": 60,
+}
+# Public holidays (ISO dates) skipped when counting working days, besides Saturdays and Sundays.
+CERTIFICATION_HOLIDAYS = env.list("CERTIFICATION_HOLIDAYS", default=[])
+# The portal's public address, for links in mail.
+PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")

@@ -8,7 +8,11 @@ from django.core import mail
 
 from certification.models import Application, Section
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200

@@ -7,7 +7,11 @@ import pytest
 from certification.models import Section
 from tests.factories import ApplicationFactory, member_of
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 def log_in(page, live_server, user):

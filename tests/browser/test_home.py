@@ -2,7 +2,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("reference_data"),
+]
 
 
 def test_home_is_thai_with_sarabun_and_switches_to_english(page, live_server, tmp_path):
