@@ -16,35 +16,48 @@ EDIT = ("view", "add", "change")
 ALL = ("view", "add", "change", "delete")
 
 # role → {"app_label.model": actions}
+REFERENCE = {"cities.region": VIEW, "cities.province": VIEW, "cities.organisation": VIEW}
+
 ROLE_PERMISSIONS = {
     Role.SECRETARIAT: {
-        "cities.region": VIEW,
-        "cities.province": VIEW,
+        **REFERENCE,
         "cities.organisation": EDIT,
         "cities.membership": ALL,
         "cities.certifiedcity": EDIT,
+        "cities.promotionzone": VIEW,
         "certification.awardround": EDIT,
-        "certification.application": VIEW,
+        "certification.intakeround": EDIT,
+        "certification.application": ("view", "change"),
+        "certification.checklistitem": EDIT,
+        "certification.screening": VIEW,
+        "certification.evaluatorassignment": VIEW,
+        "certification.meeting": EDIT,
+        "certification.resolution": EDIT,
+        "certification.decision": VIEW,
+        "certification.notification": ("view", "change"),
     },
     Role.EVALUATOR: {
-        "cities.region": VIEW,
-        "cities.province": VIEW,
-        "cities.organisation": VIEW,
+        **REFERENCE,
+        "certification.application": VIEW,
+        "certification.evaluatorassignment": ("view", "change"),
     },
     Role.COMMITTEE_SECRETARY: {
-        "cities.region": VIEW,
-        "cities.province": VIEW,
-        "cities.organisation": VIEW,
+        **REFERENCE,
         "cities.certifiedcity": VIEW,
+        "cities.promotionzone": VIEW,
         "certification.awardround": VIEW,
-        "certification.application": VIEW,
+        "certification.application": ("view", "change"),
+        "certification.evaluatorassignment": VIEW,
+        "certification.meeting": EDIT,
+        "certification.resolution": EDIT,
+        "certification.decision": VIEW,
     },
     Role.OFFICIAL: {
-        "cities.region": VIEW,
-        "cities.province": VIEW,
-        "cities.organisation": VIEW,
+        **REFERENCE,
         "cities.certifiedcity": VIEW,
+        "cities.promotionzone": VIEW,
         "certification.awardround": EDIT,
+        "certification.application": VIEW,
     },
 }
 

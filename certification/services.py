@@ -110,6 +110,8 @@ def transition(application, to_state, *, actor, note="", resolution=None, data=N
             % {"state": Status(before).label, "target": Status(to_state).label}
         )
     _check_resolution(to_state, resolution)
+    if to_state == Status.PROMOTION_ZONE and not has_passed_screening(locked):
+        raise WorkflowError(_("Only an application that passed the screening can become a promotion zone."))
     if to_state in workflow.REASON_REQUIRED and not note.strip():
         raise WorkflowError(_("Give the reason for this decision."))
     now = timezone.now()
@@ -298,11 +300,12 @@ def return_for_changes(application, *, actor, requests, note=""):
     if not requests or not set(requests) <= valid_keys:
         raise WorkflowError(_("Name at least one section of the current stage and say what must change."))
     target = Status.RETURNED if application.stage == Stage.PROPOSAL else Status.REVISION_REQUESTED
-    transition(application, target, actor=actor, note=note, data={"sections": sorted(requests)})
+    # The sections first, so that the mail to the applicant quotes the requests; a refused move undoes them.
     for key, text in requests.items():
         section, _created = Section.objects.get_or_create(application=application, key=key)
         section.reopened, section.reviewer_request, section.applicant_response = True, text, ""
         section.save(update_fields=["reopened", "reviewer_request", "applicant_response"])
+    transition(application, target, actor=actor, note=note, data={"sections": sorted(requests)})
     return application
 
 
@@ -542,8 +545,6 @@ def has_passed_screening(application):
 def acknowledge_promotion_zone(application, *, actor, resolution):
     """The committee acknowledges the area as a Smart City Promotion Zone: the zone's public record is
     created in ``cities`` and the plan stage opens."""
-    if not has_passed_screening(application):
-        raise WorkflowError(_("Only an application that passed the screening can become a promotion zone."))
     transition(application, Status.PROMOTION_ZONE, actor=actor, resolution=resolution)
     area = application.sections.filter(key="area").first()
     name = (area.data.get("area_name") or [""])[0] if area else ""

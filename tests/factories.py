@@ -140,3 +140,17 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
             )
         if self.domain_codes and create:
             self.provinces.set(["52"])
+
+
+def meeting_resolution(body, *, recorded_by, number=1, year=2565, day=None):
+    """A resolution of a meeting of ``body`` (created with its meeting)."""
+    import datetime
+
+    from certification.models import Meeting, Resolution
+
+    meeting, _ = Meeting.objects.get_or_create(
+        body=body, year=year, number=number, defaults={"date": day or datetime.date(2022, 11, 9)}
+    )
+    return Resolution.objects.create(
+        meeting=meeting, number=meeting.resolutions.count() + 1, text="เห็นชอบ", recorded_by=recorded_by
+    )

@@ -41,10 +41,10 @@ def test_staff_see_what_changed_between_versions(client, resubmitted):
     assert "ลดฝุ่น PM2.5 ร้อยละ <del>3</del><ins>4</ins>0" in html
 
 
-def test_applicants_and_roles_without_the_permission_cannot_compare(client, resubmitted):
+def test_applicants_and_unassigned_evaluators_cannot_compare(client, resubmitted):
     application, _secretariat = resubmitted
     url = reverse("admin:certification_application_versions", args=[application.pk])
     client.force_login(application.created_by)
     assert client.get(url)["Location"].startswith("/admin/login/")
-    client.force_login(UserFactory(role=Role.OFFICIAL))
-    assert client.get(url).status_code == 403
+    client.force_login(UserFactory(role=Role.EVALUATOR))  # not assigned to it
+    assert client.get(url).status_code == 404
