@@ -9,6 +9,7 @@ from itertools import pairwise
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponseRedirect
@@ -118,7 +119,16 @@ class AssignmentInline(admin.TabularInline):
     can_delete = False
     fields = ["evaluator", "conflict", "submitted_at", "recommendation", "weighted"]
     readonly_fields = ["conflict", "submitted_at", "recommendation", "weighted"]
-    autocomplete_fields = ["evaluator"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "evaluator":
+            # Only working-group members can be assigned: a short list, so a plain choice.
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(groups__name=Role.EVALUATOR, is_active=True)
+                .order_by("first_name")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request, obj=None):
         return Role.SECRETARIAT in rules.staff_roles(request.user)
@@ -251,7 +261,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "city_type",
         "status",
         "state_entered_at",
-        "domain_codes",
+        "domain_labels",
         "created_by",
         "submitted_at",
         "promotion_zone",
@@ -306,13 +316,17 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is EvaluatorAssignment:
+            # New rows only, through the service; the admin's change message reads these lists.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
             for assignment_form in formset.forms:
                 evaluator = (
                     assignment_form.cleaned_data.get("evaluator") if assignment_form.has_changed() else None
                 )
                 if evaluator and not assignment_form.instance.pk:
                     try:
-                        services.assign_evaluator(form.instance, evaluator, actor=request.user)
+                        formset.new_objects.append(
+                            services.assign_evaluator(form.instance, evaluator, actor=request.user)
+                        )
                     except services.WorkflowError as exc:
                         messages.error(request, str(exc))
             return
@@ -343,7 +357,6 @@ class ApplicationAdmin(admin.ModelAdmin):
             links.append(
                 (reverse("admin:certification_application_revisions", args=[obj.pk]), _("Ask for revisions"))
             )
-        links.append((reverse("admin:certification_application_history", args=[obj.pk]), _("History")))
         return links
 
     def _score_summary(self, request, obj):
@@ -366,6 +379,10 @@ class ApplicationAdmin(admin.ModelAdmin):
             context["summary"] = self._score_summary(request, obj)
             context["overdue"] = clock.is_overdue(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.display(description=_("domains"))
+    def domain_labels(self, obj):
+        return ", ".join(str(Domain(code).label) for code in obj.domains) or "—"
 
     @admin.display(description=_("changes between versions"))
     def compare_link(self, obj):

@@ -6,13 +6,68 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from cities.enums import OrganisationType
 from cities.models import CertifiedCity, Membership, Organisation, Province
 
-from .enums import DigitStyle, Role
-from .models import AwardRound
+from .enums import Body, DigitStyle, Role
+from .models import Application, AwardRound, ChecklistItem, Meeting, Resolution, Section
+
+# Content of a complete proposal and plan, as a browser would post it (sample data; the tests use it too).
+COMPLETE_PROPOSAL = {
+    "general": {"title": ["ลำปางเมืองน่าอยู่อัจฉริยะ"], "city_type": ["livable"]},
+    "area": {
+        "area_name": ["เขตเทศบาลนครลำปาง"],
+        "provinces": ["52"],
+        "area_km2": ["22.17"],
+        "population": ["๕๕,๐๐๐"],
+        "boundary_description": ["ทิศเหนือจรดแม่น้ำวัง"],
+        "boundary_geojson": [""],
+    },
+    "vision": {"vision": ["เมืองน่าอยู่ของทุกคน"], "goals": ["ลดฝุ่น PM2.5 ร้อยละ 30"]},
+    "domains": {"domains": ["ENV", "MOB"]},
+}
+
+
+def services_content(project="ระบบเฝ้าระวังคุณภาพอากาศ"):
+    return {
+        "projects-TOTAL_FORMS": ["1"],
+        "projects-INITIAL_FORMS": ["0"],
+        "projects-MIN_NUM_FORMS": ["1"],
+        "projects-MAX_NUM_FORMS": ["50"],
+        "projects-0-name": [project],
+        "projects-0-description": ["เซ็นเซอร์ 50 จุดทั่วเมือง"],
+        "projects-0-budget_baht": ["12,500,000"],
+        "projects-0-start_year": ["2567"],
+        "projects-0-end_year": ["2569"],
+        "projects-0-partners": ["มหาวิทยาลัยราชภัฏลำปาง"],
+        "indicators-TOTAL_FORMS": ["1"],
+        "indicators-INITIAL_FORMS": ["0"],
+        "indicators-MIN_NUM_FORMS": ["1"],
+        "indicators-MAX_NUM_FORMS": ["100"],
+        "indicators-0-project": [project],
+        "indicators-0-name": ["ค่าฝุ่น PM2.5 เฉลี่ยรายปี"],
+        "indicators-0-unit": ["µg/m³"],
+        "indicators-0-baseline": ["38"],
+        "indicators-0-target": ["25"],
+        "indicators-0-target_year": ["2569"],
+    }
+
+
+COMPLETE_PLAN = {
+    "plan_vision": {"vision": ["วิสัยทัศน์ของแผน"], "target_area": ["เขตเทศบาลนครลำปาง 22 ตร.กม."]},
+    "infrastructure": {
+        "physical": ["ทางจักรยาน"],
+        "digital": ["Wi-Fi สาธารณะ"],
+        "investment_baht": ["100000000"],
+        "timeline": ["2567–2570"],
+    },
+    "data_platform": {"description": ["แพลตฟอร์มข้อมูลเมือง"], "open_data": ["CKAN"], "security": ["PDPA"]},
+    "management": {"model": ["ppp"], "description": ["บริษัทร่วมทุน"], "partners": ["ภาคเอกชนในพื้นที่"]},
+}
+
 
 # (username, password, first name, last name, role group or None, is_superuser)
 DEMO_USERS = [
@@ -149,9 +204,87 @@ def seed_demo() -> dict[str, int]:
         )
         city.provinces.set([provinces[code] for code in province_codes])
 
+    applications = seed_workflow_samples(users, organisations)
+
     return {
         "users": len(users),
         "organisations": len(organisations),
         "award rounds": len(ROUNDS),
         "certified cities": len(CERTIFIED_CITIES),
+        "sample applications": applications,
     }
+
+
+# A minimal, valid PDF: the sample applications' attached document.
+SAMPLE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+# Meetings of B.E. 2569 for walking the samples through the committees: sample data, not real meetings.
+SAMPLE_MEETINGS = [
+    (Body.WORKING_GROUP, datetime.date(2026, 2, 10), "พิจารณาแผนพัฒนาเมืองอัจฉริยะ (ข้อมูลตัวอย่าง)"),
+    (Body.SUBCOMMITTEE, datetime.date(2026, 3, 17), "เห็นชอบแผนพัฒนาเมืองอัจฉริยะ (ข้อมูลตัวอย่าง)"),
+    (Body.COMMITTEE, datetime.date(2026, 4, 21), "รับทราบเขตส่งเสริมและให้ความเห็นชอบ (ข้อมูลตัวอย่าง)"),
+]
+
+
+def _sample_application(applicant, organisation, title, content, attachment_kind):
+    from . import services
+
+    application = services.create_application(
+        actor=applicant, organisation=organisation, title=title, city_type="livable"
+    )
+    for key, data in content.items():
+        section = Section.objects.filter(application=application, key=key).first()
+        services.save_section(
+            application, key, data, actor=applicant, expected_version=section.version if section else 0
+        )
+    services.add_attachment(
+        application, SimpleUploadedFile("sample.pdf", SAMPLE_PDF), attachment_kind, actor=applicant
+    )
+    services.submit(application, actor=applicant)
+    return application
+
+
+def seed_workflow_samples(users, organisations):
+    """Two sample applications of the demo applicant — one just submitted, one whose plan is submitted —
+    and sample meetings with resolutions, so that the staff can walk them through the admin."""
+    from . import services
+
+    secretary = users["committee"]
+    for body, day, agenda in SAMPLE_MEETINGS:
+        meeting, _ = Meeting.objects.get_or_create(
+            body=body, year=2569, number=1, defaults={"date": day, "agenda": agenda}
+        )
+        if not meeting.resolutions.exists():
+            services.record_resolution(meeting, actor=secretary, text=agenda)
+
+    applicant = users["applicant"]
+    organisation = organisations["เทศบาลเมืองตัวอย่าง (ข้อมูลตัวอย่าง)"]
+    titles = ["เมืองตัวอย่างน่าอยู่อัจฉริยะ (ข้อมูลตัวอย่าง)", "ย่านเก่าตัวอย่างอัจฉริยะ (ข้อมูลตัวอย่าง)"]
+    existing = set(Application.objects.filter(organisation=organisation).values_list("title", flat=True))
+    proposal = {**COMPLETE_PROPOSAL, "general": {"title": [titles[0]], "city_type": ["livable"]}}
+    if titles[0] not in existing:
+        _sample_application(applicant, organisation, titles[0], proposal, "proposal_document")
+    if titles[1] not in existing:
+        proposal = {**COMPLETE_PROPOSAL, "general": {"title": [titles[1]], "city_type": ["livable"]}}
+        application = _sample_application(applicant, organisation, titles[1], proposal, "proposal_document")
+        secretariat = users["secretariat"]
+        services.start_screening(application, actor=secretariat)
+        checklist = {str(item.pk): {"met": True} for item in ChecklistItem.objects.filter(is_active=True)}
+        services.record_screening(application, actor=secretariat, outcome="passed", checklist=checklist)
+        committee = Resolution.objects.filter(meeting__body=Body.COMMITTEE, meeting__year=2569).first()
+        services.acknowledge_promotion_zone(application, actor=secretary, resolution=committee)
+        plan = {
+            **COMPLETE_PLAN,
+            "services_ENV": services_content(),
+            "services_MOB": services_content("รถโดยสารไฟฟ้า"),
+        }
+        for key, data in plan.items():
+            services.save_section(application, key, data, actor=applicant, expected_version=0)
+        services.add_attachment(
+            application, SimpleUploadedFile("sample-plan.pdf", SAMPLE_PDF), "plan_document", actor=applicant
+        )
+        services.submit(application, actor=applicant)
+    return Application.objects.filter(organisation=organisation, title__in=titles).count()

@@ -183,7 +183,9 @@ class Attachment(models.Model):
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
@@ -202,7 +204,9 @@ class ApplicationVersion(models.Model):
     number = models.PositiveIntegerField(_("version"))
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     snapshot = models.JSONField(_("content"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
     class Meta:
@@ -274,7 +278,9 @@ class Resolution(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("resolution number"), validators=[MinValueValidator(1)])
     text = models.TextField(_("resolution"))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -291,10 +297,14 @@ class Decision(models.Model):
     """A change of state of one application decided by a body, citing its resolution."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
-    resolution = models.ForeignKey(Resolution, on_delete=models.PROTECT, related_name="decisions")
+    resolution = models.ForeignKey(
+        Resolution, verbose_name=_("resolution"), on_delete=models.PROTECT, related_name="decisions"
+    )
     from_state = models.CharField(_("from"), max_length=32, choices=Status.choices)
     to_state = models.CharField(_("to"), max_length=32, choices=Status.choices)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
     class Meta:
@@ -331,7 +341,9 @@ class Screening(models.Model):
     # {"<criterion id>": {"text": "...", "met": true, "note": "..."}}, with the criterion's text as checked.
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)
     reason = models.TextField(_("reason or comments"), blank=True)
-    screened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("screened by"), on_delete=models.PROTECT, related_name="+"
+    )
     screened_at = models.DateTimeField(_("screened"), auto_now_add=True)
 
     class Meta:

@@ -3,6 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
+from certification.demo import COMPLETE_PLAN, COMPLETE_PROPOSAL, services_content  # noqa: F401
 from certification.enums import Role, Status
 from certification.models import Application, Section
 from cities.enums import CityType, OrganisationType
@@ -55,60 +56,6 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 def member_of(organisation, **kwargs):
     return MembershipFactory(organisation=organisation, **kwargs).user
-
-
-# Content of a complete proposal, as a browser would post it.
-COMPLETE_PROPOSAL = {
-    "general": {"title": ["ลำปางเมืองน่าอยู่อัจฉริยะ"], "city_type": [CityType.LIVABLE]},
-    "area": {
-        "area_name": ["เขตเทศบาลนครลำปาง"],
-        "provinces": ["52"],
-        "area_km2": ["22.17"],
-        "population": ["๕๕,๐๐๐"],
-        "boundary_description": ["ทิศเหนือจรดแม่น้ำวัง"],
-        "boundary_geojson": [""],
-    },
-    "vision": {"vision": ["เมืองน่าอยู่ของทุกคน"], "goals": ["ลดฝุ่น PM2.5 ร้อยละ 30"]},
-    "domains": {"domains": ["ENV", "MOB"]},
-}
-
-
-def services_content(project="ระบบเฝ้าระวังคุณภาพอากาศ"):
-    return {
-        "projects-TOTAL_FORMS": ["1"],
-        "projects-INITIAL_FORMS": ["0"],
-        "projects-MIN_NUM_FORMS": ["1"],
-        "projects-MAX_NUM_FORMS": ["50"],
-        "projects-0-name": [project],
-        "projects-0-description": ["เซ็นเซอร์ 50 จุดทั่วเมือง"],
-        "projects-0-budget_baht": ["12,500,000"],
-        "projects-0-start_year": ["2567"],
-        "projects-0-end_year": ["2569"],
-        "projects-0-partners": ["มหาวิทยาลัยราชภัฏลำปาง"],
-        "indicators-TOTAL_FORMS": ["1"],
-        "indicators-INITIAL_FORMS": ["0"],
-        "indicators-MIN_NUM_FORMS": ["1"],
-        "indicators-MAX_NUM_FORMS": ["100"],
-        "indicators-0-project": [project],
-        "indicators-0-name": ["ค่าฝุ่น PM2.5 เฉลี่ยรายปี"],
-        "indicators-0-unit": ["µg/m³"],
-        "indicators-0-baseline": ["38"],
-        "indicators-0-target": ["25"],
-        "indicators-0-target_year": ["2569"],
-    }
-
-
-COMPLETE_PLAN = {
-    "plan_vision": {"vision": ["วิสัยทัศน์ของแผน"], "target_area": ["เขตเทศบาลนครลำปาง 22 ตร.กม."]},
-    "infrastructure": {
-        "physical": ["ทางจักรยาน"],
-        "digital": ["Wi-Fi สาธารณะ"],
-        "investment_baht": ["100000000"],
-        "timeline": ["2567–2570"],
-    },
-    "data_platform": {"description": ["แพลตฟอร์มข้อมูลเมือง"], "open_data": ["CKAN"], "security": ["PDPA"]},
-    "management": {"model": ["ppp"], "description": ["บริษัทร่วมทุน"], "partners": ["ภาคเอกชนในพื้นที่"]},
-}
 
 
 class ApplicationFactory(factory.django.DjangoModelFactory):
