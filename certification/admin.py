@@ -249,11 +249,12 @@ class ApplicationAdmin(admin.ModelAdmin):
         "intake_round",
         "city_type",
         DomainFilter,
-        ("provinces__region", admin.RelatedOnlyFieldListFilter),
-        ("provinces", admin.RelatedOnlyFieldListFilter),
+        "provinces__region",
+        "provinces",
         OverdueFilter,
     ]
     list_select_related = ["organisation", "intake_round"]
+    show_full_result_count = False  # one COUNT per page, not two
     search_fields = ["title", "organisation__name_th", "organisation__name_en"]
     readonly_fields = [
         "organisation",

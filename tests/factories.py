@@ -101,3 +101,36 @@ def meeting_resolution(body, *, recorded_by, number=1, year=2565, day=None):
     return Resolution.objects.create(
         meeting=meeting, number=meeting.resolutions.count() + 1, text="เห็นชอบ", recorded_by=recorded_by
     )
+
+
+def bulk_applications(count, *, organisations=50, start=0):
+    """``count`` applications in various states, created in bulk (for query-count tests and benchmarks)."""
+    import itertools
+
+    from django.contrib.auth import get_user_model
+
+    owner = get_user_model().objects.get_or_create(username="bulk-owner")[0]
+    orgs = list(Organisation.objects.filter(name_en__startswith="Bulk organisation")[:organisations])
+    provinces = list(Province.objects.all())
+    for n in range(len(orgs), organisations):
+        orgs.append(
+            Organisation.objects.create(
+                name_th=f"หน่วยงานทดสอบ {n}", name_en=f"Bulk organisation {n}", org_type=OrganisationType.PROVINCE,
+                province=provinces[n % len(provinces)], is_sample=True,
+            )
+        )  # fmt: skip
+    states = itertools.cycle([Status.SUBMITTED, Status.SCREENING, Status.PLAN_SUBMITTED, Status.EVALUATION])
+    Application.objects.bulk_create(
+        [
+            Application(
+                organisation=orgs[n % len(orgs)],
+                title=f"ข้อเสนอเมืองอัจฉริยะ ลำดับที่ {start + n}",
+                city_type=CityType.LIVABLE if n % 3 else CityType.NEW,
+                status=next(states),
+                domain_codes=",ENV,MOB,",
+                created_by=owner,
+            )
+            for n in range(count)
+        ],
+        batch_size=2000,
+    )
