@@ -104,7 +104,7 @@ def meeting_resolution(body, *, recorded_by, number=1, year=2565, day=None):
 
 
 def bulk_applications(count, *, organisations=50, start=0):
-    """``count`` applications in various states, created in bulk (for query-count tests and benchmarks)."""
+    """``count`` applications in various states, created in bulk (query-count tests, benchmarks)."""
     import itertools
 
     from django.contrib.auth import get_user_model
