@@ -115,10 +115,13 @@ def bulk_applications(count, *, organisations=50, start=0):
     for n in range(len(orgs), organisations):
         orgs.append(
             Organisation.objects.create(
-                name_th=f"หน่วยงานทดสอบ {n}", name_en=f"Bulk organisation {n}", org_type=OrganisationType.PROVINCE,
-                province=provinces[n % len(provinces)], is_sample=True,
+                name_th=f"หน่วยงานทดสอบ {n}",
+                name_en=f"Bulk organisation {n}",
+                org_type=OrganisationType.PROVINCE,
+                province=provinces[n % len(provinces)],
+                is_sample=True,
             )
-        )  # fmt: skip
+        )
     states = itertools.cycle([Status.SUBMITTED, Status.SCREENING, Status.PLAN_SUBMITTED, Status.EVALUATION])
     Application.objects.bulk_create(
         [
