@@ -132,3 +132,14 @@ def load_reference_data():
 @pytest.fixture
 def reference_data(transactional_db):
     load_reference_data()
+
+
+def count_queries(client, url):
+    """(number of queries, page) of a GET that must succeed."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries), response.content.decode()

@@ -4,6 +4,7 @@ from django.urls import reverse
 from certification import services
 from certification.enums import Role, Status
 from tests.certification.test_services import submitted_proposal
+from tests.conftest import count_queries
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,27 +51,17 @@ def test_applicants_and_unassigned_evaluators_cannot_compare(client, resubmitted
     assert client.get(url).status_code == 404
 
 
-def changelist_queries(client, url):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), response.content.decode()
-
-
 def test_the_changelist_runs_a_constant_number_of_queries_at_10000_applications(client):
     from tests.factories import bulk_applications
 
     client.force_login(UserFactory(role=Role.SECRETARIAT))
     url = reverse("admin:certification_application_changelist")
     bulk_applications(10)
-    small, _html = changelist_queries(client, url)
+    small, _html = count_queries(client, url)
     bulk_applications(9_990, start=10)
-    large, html = changelist_queries(client, url)
+    large, html = count_queries(client, url)
     assert large == small
     assert "10000 ใบสมัคร" in html or "10,000" in html
-    filtered, html = changelist_queries(client, url + "?status__exact=screening&q=ลำดับที่+1234")
+    filtered, html = count_queries(client, url + "?status__exact=screening&q=ลำดับที่+1234")
     assert filtered <= small + 1
     assert "ลำดับที่ 1234" in html
