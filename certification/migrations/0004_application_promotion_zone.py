@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0003_applications'),
-        ('cities', '0004_promotionzone'),
+        ("certification", "0003_applications"),
+        ("cities", "0004_promotionzone"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='application',
-            name='promotion_zone',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='application', to='cities.promotionzone', verbose_name='promotion zone'),
+            model_name="application",
+            name="promotion_zone",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="application",
+                to="cities.promotionzone",
+                verbose_name="promotion zone",
+            ),
         ),
     ]

@@ -194,3 +194,17 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
+
+# --- Documents (certificates, plaques): rendered by Celery workers, verified at /verify/<serial>/.
+# The portal's public address, printed in each document's QR code; set it to the production origin.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Rendering one document takes well under a second; these limits stop a runaway render.
+DOCUMENT_RENDER_SOFT_TIME_LIMIT = env.int("DOCUMENT_RENDER_SOFT_TIME_LIMIT", default=60)
+DOCUMENT_RENDER_TIME_LIMIT = env.int("DOCUMENT_RENDER_TIME_LIMIT", default=90)
+# A task that is acknowledged late comes back to another worker when its worker dies: on Redis after
+# this many seconds without an acknowledgement (keep it above the hard time limit).
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+# A task whose worker process is killed (out of memory, SIGKILL) goes back to the queue.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
