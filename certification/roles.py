@@ -58,6 +58,7 @@ ROLE_PERMISSIONS[Role.OFFICIAL].update(
     {"certification.signatory": ALL, "certification.award": VIEW, "certification.document": EDIT}
 )
 
+
 def sync_role_permissions(**kwargs):
     """Gives each role group exactly the permissions of ROLE_PERMISSIONS (idempotent)."""
     for role, grants in ROLE_PERMISSIONS.items():

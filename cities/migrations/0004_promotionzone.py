@@ -5,29 +5,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cities', '0003_invitation'),
+        ("cities", "0003_invitation"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PromotionZone',
+            name="PromotionZone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name_th', models.CharField(max_length=255, verbose_name='name (Thai)')),
-                ('name_en', models.CharField(blank=True, max_length=255, verbose_name='name (English)')),
-                ('city_type', models.CharField(choices=[('livable', 'Livable City'), ('new', 'New City')], max_length=16, verbose_name='city type')),
-                ('declared_on', models.DateField(verbose_name='declared on')),
-                ('resolution', models.CharField(help_text="The committee's resolution that acknowledged the zone, as cited.", max_length=255, verbose_name='resolution')),
-                ('is_sample', models.BooleanField(default=False, verbose_name='sample data')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='promotion_zones', to='cities.organisation', verbose_name='organisation')),
-                ('provinces', models.ManyToManyField(related_name='promotion_zones', to='cities.province', verbose_name='provinces')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name_th", models.CharField(max_length=255, verbose_name="name (Thai)")),
+                ("name_en", models.CharField(blank=True, max_length=255, verbose_name="name (English)")),
+                (
+                    "city_type",
+                    models.CharField(
+                        choices=[("livable", "Livable City"), ("new", "New City")],
+                        max_length=16,
+                        verbose_name="city type",
+                    ),
+                ),
+                ("declared_on", models.DateField(verbose_name="declared on")),
+                (
+                    "resolution",
+                    models.CharField(
+                        help_text="The committee's resolution that acknowledged the zone, as cited.",
+                        max_length=255,
+                        verbose_name="resolution",
+                    ),
+                ),
+                ("is_sample", models.BooleanField(default=False, verbose_name="sample data")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="promotion_zones",
+                        to="cities.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "provinces",
+                    models.ManyToManyField(
+                        related_name="promotion_zones", to="cities.province", verbose_name="provinces"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'promotion zone',
-                'verbose_name_plural': 'promotion zones',
-                'ordering': ['-declared_on', 'name_th'],
+                "verbose_name": "promotion zone",
+                "verbose_name_plural": "promotion zones",
+                "ordering": ["-declared_on", "name_th"],
             },
         ),
     ]
