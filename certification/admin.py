@@ -8,13 +8,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Application, ApplicationVersion, Attachment, AwardRound, Section
+from . import admin_documents  # noqa: F401 - registers rounds, awards and documents
+from .models import Application, ApplicationVersion, Attachment, Section
 from .services import diff_versions
-
-
-@admin.register(AwardRound)
-class AwardRoundAdmin(admin.ModelAdmin):
-    list_display = ["year", "ceremony_date", "presenter_th", "digit_style", "validity_years"]
 
 
 class ReadOnlyInline(admin.TabularInline):

@@ -204,7 +204,8 @@ def award(application, award_round, *, actor, awarded_on=None):
             _("An area named “%(name)s” is already certified in the round of %(year)s.")
             % {"name": locked.title, "year": award_round.year}
         )
-    transition(application, Status.AWARDED, actor=actor, data={"round": award_round.year})
+    transition(locked, Status.AWARDED, actor=actor, data={"round": award_round.year})
+    application.status = locked.status
     awarded_on = awarded_on or award_round.ceremony_date or timezone.localdate()
     valid_until = add_years(awarded_on, award_round.validity_years)
     city = CertifiedCity.objects.create(
