@@ -251,7 +251,7 @@ def award(application, award_round, *, actor, awarded_on=None):
 def issue_promotion_zone_certificate(application, *, actor):
     """Issues the promotion-zone certificate of an application whose area has been acknowledged as a
     promotion zone (``application.promotion_zone`` set). Issuing again returns the current one."""
-    locked = Application.objects.select_for_update().select_related("promotion_zone").get(pk=application.pk)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.promotion_zone is None:
         raise WorkflowError(_("This application's area has not been acknowledged as a promotion zone."))
     current = current_documents().filter(application=locked, kind=DocumentKind.PROMOTION_ZONE_CERTIFICATE)
