@@ -23,6 +23,7 @@ MAX_RETRIES = 5
     name="certification.render_document",
     bind=True,
     acks_late=True,  # safe: rendering twice gives one file (awards.render_document)
+    ignore_result=True,  # the document row is the result
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=settings.DOCUMENT_RENDER_SOFT_TIME_LIMIT,

@@ -5,6 +5,7 @@ The worker is a separate process, so these tests commit (``transaction=True``) a
 database through DATABASE_URL (tests/conftest.py `worker_database_env`; on SQLite the test database is
 a file for this reason)."""
 
+import importlib
 import os
 import signal
 import subprocess
@@ -12,12 +13,14 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection, connections
 
 from certification import awards
 from certification.enums import DocumentKind, DocumentStatus
 from certification.models import Document
+from cities.models import Province
 from tests.certification.awards_helpers import (
     awarded,
     endorsed,
@@ -29,6 +32,15 @@ from tests.certification.awards_helpers import (
 from tests.conftest import celery_worker_process, run_python, wait_for, worker_database_env
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data():
+    """The provinces, which a data migration loads. serialized_rollback should restore them after an
+    earlier transactional test flushed the database, but in a whole-suite run it does not always (the
+    browser tests of main show the same): load them again when they are missing."""
+    if not Province.objects.exists():
+        importlib.import_module("cities.migrations.0002_reference_data").load(django_apps, None)
 
 
 def all_ready(count):
