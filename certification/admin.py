@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import admin_documents  # noqa: F401 - registers rounds, awards and documents
+from . import admin_documents
 from .models import Application, ApplicationVersion, Attachment, Section
 from .services import diff_versions
 
@@ -60,6 +60,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     ]
     exclude = ["provinces"]
     inlines = [SectionInline, AttachmentInline, VersionInline]
+    actions = [admin_documents.award_in_latest_round]
 
     def has_add_permission(self, request):
         return False

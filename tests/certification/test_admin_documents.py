@@ -11,7 +11,7 @@ from django.utils import translation
 from certification import awards
 from certification.enums import DocumentKind, DocumentStatus, Role
 from certification.models import Document
-from tests.certification.awards_helpers import awarded, pdftotext, round_2565
+from tests.certification.awards_helpers import awarded, endorsed, pdftotext, round_2565
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +102,15 @@ def test_an_evaluator_cannot_open_the_documents_of_a_round(client):
     assert (
         client.get(reverse("admin:certification_awardround_print", args=[award_round.pk])).status_code == 403
     )
+
+
+def test_staff_award_an_endorsed_application_from_the_admin(client):
+    award_round = round_2565()
+    application = endorsed()
+    client.force_login(UserFactory(role=Role.SECRETARIAT))
+    url = reverse("admin:certification_application_changelist")
+    client.post(url, {"action": "award_in_latest_round", "_selected_action": [application.pk]})
+    application.refresh_from_db()
+    assert application.status == "awarded"
+    assert sorted(Document.objects.values_list("serial", flat=True)) == ["SCP-2565-001", "SCT-2565-001"]
+    assert application.awards.get().round == award_round
