@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.enums import Domain
 
-from . import clock, rules, services, workflow
+from . import admin_documents, clock, rules, services, workflow
 from .admin_forms import DecisionForm, DeclarationForm, EvaluationForm, RevisionForm, ScreeningForm
 from .enums import Component, ConflictOfInterest, NotificationStatus, Role, Stage, Status
 from .history import describe
@@ -31,7 +31,6 @@ from .models import (
     Application,
     ApplicationVersion,
     Attachment,
-    AwardRound,
     ChecklistItem,
     Decision,
     EvaluatorAssignment,
@@ -45,11 +44,6 @@ from .models import (
 from .sections import sections_for
 
 SEES_EVERYTHING = {Role.SECRETARIAT, Role.COMMITTEE_SECRETARY, Role.OFFICIAL}
-
-
-@admin.register(AwardRound)
-class AwardRoundAdmin(admin.ModelAdmin):
-    list_display = ["year", "ceremony_date", "presenter_th", "digit_style", "validity_years"]
 
 
 @admin.register(IntakeRound)
@@ -286,6 +280,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         _decision_action(Status.SUBCOMMITTEE_APPROVED, _("Approve the plans (subcommittee resolution)")),
         _decision_action(Status.ENDORSED, _("Endorse (committee resolution)")),
         _decision_action(Status.REJECTED, _("Reject, with the reason")),
+        admin_documents.award_in_latest_round,
     ]
 
     def get_queryset(self, request):

@@ -2,8 +2,9 @@
 extracts exactly.
 
 Sandbox. The renderer fetches only our own files: URLs under STATIC_URL (found through the staticfiles
-finders, so the Sarabun font comes from the fontpkg-sarabun package) and ``data:`` URLs. Any other URL
-(http, https, file, media for now) stops the rendering with ``RefusedResource``: a document with a
+finders, so the Sarabun font comes from the fontpkg-sarabun package), signature images under
+``/media/signatures/`` (from the private storage) and ``data:`` URLs. Any other URL (http, https, file,
+other media) stops the rendering with ``RefusedResource``: a document with a
 missing font or picture fails once, visibly, instead of being issued without it. One
 ``FontConfiguration`` is kept per process, so a font file is read once per worker, not per document;
 the @font-face rules of every document rendered stay in it, so documents must declare the same
@@ -44,10 +45,12 @@ from operator import itemgetter
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import segno
 import weasyprint
 import weasyprint.draw.text
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
 from weasyprint.pdf.fonts import Font
 from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.fonts import FontConfiguration
@@ -63,6 +66,11 @@ DOCUMENT_BASE_URL = "https://documents.invalid/"
 FONT_CONFIG = FontConfiguration()
 # Pango and the shared font configuration are not safe to use from two threads at once.
 _render_lock = threading.Lock()
+
+
+# Media files a document may show (signature images), from the private storage, at this URL.
+DOCUMENT_MEDIA_URL = "/media/"
+DOCUMENT_MEDIA_FOLDERS = ("signatures/",)
 
 
 class RefusedResource(ValueError):
@@ -91,13 +99,14 @@ class OwnFilesFetcher(URLFetcher):
     def __init__(self, base_url):
         super().__init__(fail_on_errors=True)
         self.static_prefix = urljoin(base_url, settings.STATIC_URL)
+        self.media_prefix = urljoin(base_url, DOCUMENT_MEDIA_URL)
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
             return super().fetch(url, headers)
         path = self.own_file(url)
         if path is None:
-            raise RefusedResource(f"Documents may use only our own static files, not {url}")
+            raise RefusedResource(f"Documents may use only our own static and media files, not {url}")
         content_type, _ = mimetypes.guess_type(path.name)
         return URLFetcherResponse(
             url, path.read_bytes(), {"Content-Type": content_type or "application/octet-stream"}
@@ -111,7 +120,12 @@ class OwnFilesFetcher(URLFetcher):
                 return None
             found = finders.find(name)
             return Path(found) if found else None
-        # Media files (signatures, logos) will be resolved here, from MEDIA_ROOT.
+        if url.startswith(self.media_prefix):
+            name = posixpath.normpath(unquote(urlsplit(url[len(self.media_prefix) :]).path))
+            if not name.startswith(DOCUMENT_MEDIA_FOLDERS):
+                return None
+            path = Path(settings.MEDIA_ROOT) / "private" / name
+            return path if path.is_file() else None
         return None
 
 
@@ -271,3 +285,26 @@ def _give_up(textbox):
 _weasyprint_draw_first_line = weasyprint.draw.text.draw_first_line
 # WeasyPrint's draw_text, and its SVG text, look the function up in this module at each call.
 weasyprint.draw.text.draw_first_line = _draw_first_line_with_exact_text
+
+
+# --- Certificates and plaques: a versioned template per kind, filled from a document's snapshot.
+
+# Templates: templates/documents/<folder>/<version>.html, the version recorded on each document.
+TEMPLATE_DIRS = {
+    "award_certificate": "certificate",
+    "plaque": "plaque",
+    "promotion_zone_certificate": "promotion_zone_certificate",
+}
+
+
+def qr_svg(payload: str) -> str:
+    """The QR code of ``payload`` as inline SVG (vector, black on transparent), without an XML
+    declaration; error correction M with a four-module quiet zone, as scanners expect."""
+    code = segno.make_qr(payload, error="m")
+    return code.svg_inline(scale=1, border=4, dark="#000", light=None, omitsize=True)
+
+
+def document_html(kind: str, template_version: str, data: dict) -> str:
+    """The HTML of a document from its snapshot (plain values only)."""
+    template = f"documents/{TEMPLATE_DIRS[kind]}/{template_version}.html"
+    return render_to_string(template, {**data, "qr_svg": qr_svg(data["verify_url"])})

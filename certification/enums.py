@@ -99,3 +99,44 @@ class NotificationStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     DISCARDED = "discarded", _("Discarded")
+
+
+class AwardStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class DocumentKind(models.TextChoices):
+    """What is printed. Each kind has its own serial series per Buddhist year (see SERIAL_PREFIXES)."""
+
+    AWARD_CERTIFICATE = "award_certificate", _("Award certificate")
+    PLAQUE = "plaque", _("Plaque")
+    PROMOTION_ZONE_CERTIFICATE = "promotion_zone_certificate", _("Promotion-zone certificate")
+
+
+# Serial numbers: PREFIX-<B.E. year>-<number, at least three digits>, e.g. SCT-2565-001.
+SERIAL_PREFIXES = {
+    DocumentKind.AWARD_CERTIFICATE: "SCT",  # Smart City Thailand certificate
+    DocumentKind.PLAQUE: "SCP",  # Smart City plaque
+    DocumentKind.PROMOTION_ZONE_CERTIFICATE: "SPZ",  # Smart city Promotion Zone
+}
+
+
+class DocumentStatus(models.TextChoices):
+    """Where the rendering of a document stands (not whether it is still valid: see Validity)."""
+
+    PENDING = "pending", _("Waiting to be rendered")
+    RENDERING = "rendering", _("Rendering")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Rendering failed")
+
+
+class Validity(models.TextChoices):
+    """What the public verification page says about a document."""
+
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")
+    SUPERSEDED = "superseded", _("Superseded")

@@ -15,10 +15,13 @@ from cities.enums import CityType
 from .enums import (
     PROPOSAL_STATES,
     AttachmentKind,
+    AwardStatus,
     Body,
     Component,
     ConflictOfInterest,
     DigitStyle,
+    DocumentKind,
+    DocumentStatus,
     NotificationStatus,
     Recommendation,
     ScreeningOutcome,
@@ -428,3 +431,145 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+# --- Awards and their documents (certificates, plaques, promotion-zone certificates).
+
+
+def signature_path(instance, filename):
+    return f"signatures/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+class Signatory(models.Model):
+    """Who signs the documents of a round, in print order (left to right)."""
+
+    round = models.ForeignKey(
+        AwardRound, verbose_name=_("award round"), on_delete=models.CASCADE, related_name="signatories"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name (as printed)"), max_length=255)
+    position = models.CharField(_("position (as printed)"), max_length=255)
+    signature = models.ImageField(
+        _("signature image"), upload_to=signature_path, storage=private_storage, max_length=255, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        ordering = ["round", "order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Award(models.Model):
+    """The logo given to an area in a round. Renewal issues a new award that supersedes this one."""
+
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="awards"
+    )
+    round = models.ForeignKey(
+        AwardRound, verbose_name=_("award round"), on_delete=models.PROTECT, related_name="awards"
+    )
+    certified_city = models.OneToOneField(
+        "cities.CertifiedCity", verbose_name=_("certified smart city"), on_delete=models.PROTECT,
+        related_name="award",
+    )  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=16, choices=AwardStatus.choices, default=AwardStatus.ACTIVE
+    )
+    awarded_on = models.DateField(_("awarded on"))
+    valid_until = models.DateField(_("valid until"))
+    supersedes = models.OneToOneField(
+        "self", verbose_name=_("supersedes"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="superseded_by",
+    )  # fmt: skip
+    awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["-round__year", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "round"], name="award_unique_per_round")
+        ]
+
+    def __str__(self):
+        return f"{self.certified_city.name_th} ({self.round.year})"
+
+
+class SerialCounter(models.Model):
+    """The last serial number given for a kind of document in a Buddhist year. Its row is locked
+    (select_for_update) while a number is taken, so numbers are consecutive and never reused."""
+
+    kind = models.CharField(max_length=32, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="serial_counter_unique")]
+
+    def __str__(self):
+        return f"{self.kind} {self.year}: {self.last_number}"
+
+
+def document_path(instance, filename):
+    return f"documents/{instance.year}/{instance.serial}.pdf"
+
+
+class Document(models.Model):
+    """A certificate, plaque or promotion-zone certificate: an immutable record of what was issued.
+
+    ``data`` is the snapshot the PDF is rendered from (every text as printed), so that re-rendering
+    gives the same PDF. A correction is a new document that supersedes this one.
+    """
+
+    kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
+    serial = models.CharField(_("serial number"), max_length=32, unique=True)
+    year = models.PositiveSmallIntegerField(_("year (B.E.)"))
+    number = models.PositiveIntegerField(_("number"))
+    round = models.ForeignKey(
+        AwardRound, verbose_name=_("award round"), on_delete=models.PROTECT, related_name="documents",
+        null=True, blank=True,
+    )  # fmt: skip
+    award = models.ForeignKey(
+        Award, verbose_name=_("award"), on_delete=models.PROTECT, related_name="documents",
+        null=True, blank=True,
+    )  # fmt: skip
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="documents"
+    )
+    template_version = models.CharField(_("template version"), max_length=16)
+    data = models.JSONField(_("data snapshot"))
+    status = models.CharField(
+        _("rendering"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    file = models.FileField(
+        _("PDF"), upload_to=document_path, storage=private_storage, max_length=255, blank=True
+    )
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    supersedes = models.OneToOneField(
+        "self", verbose_name=_("supersedes"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="superseded_by",
+    )  # fmt: skip
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    rendered_at = models.DateTimeField(_("rendered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["year", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "number"], name="document_unique_number")
+        ]
+        indexes = [models.Index(fields=["year", "status"])]
+
+    def __str__(self):
+        return self.serial

@@ -62,6 +62,16 @@ ROLE_PERMISSIONS = {
 }
 
 
+# Awards and documents: the secretariat awards and reissues; officials render, download and reissue.
+ROLE_PERMISSIONS[Role.SECRETARIAT].update(
+    {"certification.signatory": ALL, "certification.award": VIEW, "certification.document": EDIT}
+)
+ROLE_PERMISSIONS[Role.COMMITTEE_SECRETARY].update({"certification.award": VIEW})
+ROLE_PERMISSIONS[Role.OFFICIAL].update(
+    {"certification.signatory": ALL, "certification.award": VIEW, "certification.document": EDIT}
+)
+
+
 def sync_role_permissions(**kwargs):
     """Gives each role group exactly the permissions of ROLE_PERMISSIONS (idempotent)."""
     for role, grants in ROLE_PERMISSIONS.items():

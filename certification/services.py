@@ -435,7 +435,7 @@ def notify(application, state, *, note="", resolution=None, data=None):
         "note": note,
         "resolution": resolution,
         "sections": sections,
-        "url": f"{settings.PORTAL_URL.rstrip('/')}{reverse('apply:detail', args=[application.pk])}",
+        "url": f"{settings.SITE_URL}{reverse('apply:detail', args=[application.pk])}",
     }
     subject_th, subject_en = _render_both_languages("notifications/decision_subject.txt", context)
     body_th, body_en = _render_both_languages("notifications/decision.txt", context)
@@ -544,7 +544,7 @@ def has_passed_screening(application):
 @transaction.atomic
 def acknowledge_promotion_zone(application, *, actor, resolution):
     """The committee acknowledges the area as a Smart City Promotion Zone: the zone's public record is
-    created in ``cities`` and the plan stage opens."""
+    created in ``cities``, its certificate is issued (rendered after commit) and the plan stage opens."""
     transition(application, Status.PROMOTION_ZONE, actor=actor, resolution=resolution)
     area = application.sections.filter(key="area").first()
     name = (area.data.get("area_name") or [""])[0] if area else ""
@@ -560,6 +560,9 @@ def acknowledge_promotion_zone(application, *, actor, resolution):
     zone.provinces.set(application.provinces.all())
     application.promotion_zone = zone
     application.save(update_fields=["promotion_zone", "updated_at"])
+    from .awards import issue_promotion_zone_certificate  # awards builds on this module
+
+    issue_promotion_zone_certificate(application, actor=actor)
     return zone
 
 

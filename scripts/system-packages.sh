@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the project needs that are missing, when run as root; otherwise names them.
 #   scripts/system-packages.sh run    what `make run` needs (messages, WeasyPrint's libraries)
-#   scripts/system-packages.sh test   plus poppler-utils (pdftotext) and Debian's Chromium for browser tests
+#   scripts/system-packages.sh test   plus poppler-utils (pdftotext), Debian's Chromium for browser tests,
+#                                     and zbar-tools (zbarimg reads the QR codes of rendered documents)
 set -euo pipefail
 
 run_packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 shared-mime-info)
-test_packages=(poppler-utils chromium)
+test_packages=(poppler-utils chromium zbar-tools)
 
 case "${1:-run}" in
   run) wanted=("${run_packages[@]}") ;;

@@ -44,3 +44,8 @@ urlpatterns = [
     path("", include("cities.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Public verification of certificates and plaques (the QR code on each document).
+from certification.verify import verify  # noqa: E402
+
+urlpatterns += [path("verify/<str:serial>/", verify, name="verify")]

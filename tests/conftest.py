@@ -143,3 +143,17 @@ def count_queries(client, url):
         response = client.get(url)
     assert response.status_code == 200, url
     return len(ctx.captured_queries), response.content.decode()
+
+
+def worker_database_env():
+    """DATABASE_URL naming the test database, for worker processes started by a test marked
+    ``django_db(transaction=True)``: PostgreSQL's test database by name; on SQLite the test database is a
+    file (smartcity.settings.test) that the worker opens too."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return {"DATABASE_URL": f"sqlite:///{settings['NAME']}"}
+    user, host, port = settings["USER"], settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+    password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
+    return {"DATABASE_URL": f"postgres://{user}{password}@{host}:{port}/{settings['NAME']}"}

@@ -220,5 +220,23 @@ CERTIFICATION_STATE_TARGET_DAYS = {
 }
 # Public holidays (ISO dates) skipped when counting working days, besides Saturdays and Sundays.
 CERTIFICATION_HOLIDAYS = env.list("CERTIFICATION_HOLIDAYS", default=[])
-# The portal's public address, for links in mail.
-PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+
+
+# --- Documents (certificates, plaques): rendered by Celery workers, verified at /verify/<serial>/.
+# The portal's public address, printed in each document's QR code and in links in mail; set it to the
+# production origin.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Rendering one document takes well under a second; these limits stop a runaway render.
+DOCUMENT_RENDER_SOFT_TIME_LIMIT = env.int("DOCUMENT_RENDER_SOFT_TIME_LIMIT", default=60)
+DOCUMENT_RENDER_TIME_LIMIT = env.int("DOCUMENT_RENDER_TIME_LIMIT", default=90)
+# A task that is acknowledged late comes back to another worker when its worker dies: on Redis after
+# this many seconds without an acknowledgement (keep it above the hard time limit).
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+# A task whose worker process is killed (out of memory, SIGKILL) goes back to the queue.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
+# The filesystem transport looks for new messages once a second by default, which would cap a batch
+# at one document a second; a tenth of a second costs a directory listing.
+if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS["polling_interval"] = env.float("CELERY_POLLING_INTERVAL", default=0.1)

@@ -28,3 +28,11 @@ CACHES = {
         "KEY_PREFIX": "smartcity",
     }
 }
+
+# SQLite: the test database is a file, not memory, so that the Celery worker processes the tests start
+# can open it (they are given its name in DATABASE_URL; see tests/conftest.py `worker_database_env`).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    os.environ.setdefault(
+        "SMARTCITY_TEST_SQLITE", os.path.join(tempfile.mkdtemp(prefix="smartcity-test-db-"), "test.sqlite3")
+    )
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["SMARTCITY_TEST_SQLITE"]}  # noqa: F405

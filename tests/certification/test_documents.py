@@ -199,7 +199,7 @@ def test_network_urls_stop_the_render_before_any_connection(listening_server, sc
     url = f"{scheme}://127.0.0.1:{listening_server.getsockname()[1]}/seal.png"
     with pytest.raises(RefusedResource) as refusal:
         render_pdf(page(body.format(url=url)))
-    assert str(refusal.value) == f"Documents may use only our own static files, not {url}"
+    assert str(refusal.value) == f"Documents may use only our own static and media files, not {url}"
     with pytest.raises(BlockingIOError):
         listening_server.accept()  # no connection is waiting
 
@@ -219,7 +219,7 @@ def test_files_that_are_not_our_static_files_stop_the_render(src):
     with pytest.raises(RefusedResource) as refusal:
         render_pdf(page("<p style='font-family: Probe'>ลำปาง</p>", style=style))
     refused_url = urljoin(DOCUMENT_BASE_URL, src)
-    assert str(refusal.value) == f"Documents may use only our own static files, not {refused_url}"
+    assert str(refusal.value) == f"Documents may use only our own static and media files, not {refused_url}"
 
 
 def test_data_urls_are_rendered():

@@ -237,6 +237,7 @@ def test_every_step_of_the_walk_leaves_an_audit_entry():
         "certification.application.screening",
         "certification.screening.passed",
         "certification.application.promotion_zone",
+        "certification.document.issued",  # the promotion-zone certificate
         "certification.application.evaluation",
         "certification.evaluation.assigned",
         "certification.evaluation.conflict_none",

@@ -143,6 +143,10 @@ def test_promotion_zone_needs_a_passed_screening(cast):
     assert zone.declared_on == resolutions[Body.COMMITTEE].meeting.date
     assert zone.resolution == str(resolutions[Body.COMMITTEE])
     assert application.promotion_zone == zone
+    certificate = application.documents.get()
+    assert (certificate.kind, certificate.serial, certificate.status) == (
+        "promotion_zone_certificate", "SPZ-2565-001", "pending",
+    )  # fmt: skip
 
 
 # --- The property: random sequences of moves by random roles never break the table, and nothing is

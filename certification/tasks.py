@@ -1,0 +1,53 @@
+"""Celery tasks of the certification app: thin, stably named, ids in; the work is a service call."""
+
+import contextlib
+import logging
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from . import awards
+
+logger = logging.getLogger(__name__)
+
+# Errors that may pass by themselves: the database or the file store unreachable for a moment (or
+# SQLite busy). Everything else (a template or data error, a refused resource) fails once, visibly.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
+MAX_RETRIES = 5
+
+
+@shared_task(
+    name="certification.render_document",
+    bind=True,
+    acks_late=True,  # safe: rendering twice gives one file (awards.render_document)
+    ignore_result=True,  # the document row is the result
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=settings.DOCUMENT_RENDER_SOFT_TIME_LIMIT,
+    time_limit=settings.DOCUMENT_RENDER_TIME_LIMIT,
+)
+def render_document(self, document_id):
+    """Renders one document's PDF; retries transient errors with exponential back-off (5 s to 5 min,
+    jittered, at most MAX_RETRIES times), and records every other error on the document."""
+    try:
+        awards.render_document(document_id)
+    except SoftTimeLimitExceeded as error:
+        awards.record_render_error(document_id, error, final=True)
+        raise
+    except TRANSIENT_ERRORS as error:
+        final = self.request.retries >= self.max_retries
+        with contextlib.suppress(*TRANSIENT_ERRORS):  # the database may be what is failing
+            awards.record_render_error(document_id, error, final=final)
+        if final:
+            raise
+        countdown = get_exponential_backoff_interval(
+            factor=5, retries=self.request.retries, maximum=300, full_jitter=True
+        )
+        raise self.retry(exc=error, countdown=countdown) from error
+    except Exception as error:
+        logger.exception("Rendering document %s failed", document_id)
+        awards.record_render_error(document_id, error, final=True)
+        raise
