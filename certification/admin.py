@@ -306,9 +306,11 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if not self.has_change_permission(request):
-            return {}
-        return actions
+        if self.has_change_permission(request):
+            return actions
+        if Role.OFFICIAL in rules.staff_roles(request.user):  # officials award, nothing else
+            return {name: action for name, action in actions.items() if name == "award_in_latest_round"}
+        return {}
 
     def save_formset(self, request, form, formset, change):
         if formset.model is EvaluatorAssignment:

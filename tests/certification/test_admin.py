@@ -65,3 +65,32 @@ def test_the_changelist_runs_a_constant_number_of_queries_at_10000_applications(
     filtered, html = count_queries(client, url + "?status__exact=screening&q=ลำดับที่+1234")
     assert filtered <= small + 1
     assert "ลำดับที่ 1234" in html
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        (Role.OFFICIAL, ["award_in_latest_round"]),
+        (Role.EVALUATOR, []),
+    ],
+)
+def test_officials_may_only_award_from_the_application_list(rf, role, expected):
+    from django.contrib.admin.sites import site
+
+    from certification.models import Application
+
+    request = rf.get("/admin/certification/application/")
+    request.user = UserFactory(role=role)
+    assert list(site._registry[Application].get_actions(request)) == expected
+
+
+def test_the_secretariat_has_every_decision_action(rf):
+    from django.contrib.admin.sites import site
+
+    from certification.models import Application
+
+    request = rf.get("/admin/certification/application/")
+    request.user = UserFactory(role=Role.SECRETARIAT)
+    actions = list(site._registry[Application].get_actions(request))
+    assert actions[0] == "start_screening"
+    assert {"move_to_endorsed", "move_to_rejected", "award_in_latest_round"} <= set(actions)
