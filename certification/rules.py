@@ -1,17 +1,9 @@
 """Named permission predicates. Views combine them; objects a user may not see answer 404."""
 
-from cities.models import Membership
+from cities.rules import is_member_of
 
 from . import workflow
 from .enums import REVISING_STATES, WRITING_STATES, Role
-
-
-def is_member_of(user, organisation_id):
-    return (
-        user.is_authenticated
-        and user.is_active
-        and Membership.objects.filter(user=user, organisation_id=organisation_id).exists()
-    )
 
 
 def staff_roles(user):
@@ -25,13 +17,13 @@ def staff_roles(user):
 def roles_for(user, application):
     """The workflow roles ``user`` holds towards ``application``."""
     roles = staff_roles(user)
-    if is_member_of(user, application.organisation_id):
+    if is_member_of(user, application.organisation):
         roles.add(workflow.APPLICANT)
     return roles
 
 
 def is_applicant_of(user, application):
-    return is_member_of(user, application.organisation_id)
+    return is_member_of(user, application.organisation)
 
 
 def can_edit_section_state(application, section):

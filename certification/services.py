@@ -137,7 +137,7 @@ def transition(application, to_state, *, actor, note="", resolution=None, data=N
 
 @transaction.atomic
 def create_application(*, actor, organisation, title, city_type):
-    if not rules.is_member_of(actor, organisation.pk):
+    if not rules.is_member_of(actor, organisation):
         raise WorkflowError(_("You are not a member of this organisation."))
     application = Application.objects.create(
         organisation=organisation, title=title, city_type=city_type, created_by=actor

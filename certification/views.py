@@ -1,19 +1,20 @@
 """The applicant area, /apply/. Every page finds its application through ``applications_for(user)``,
 so another organisation's application, section or attachment answers 404."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cities.models import Membership
 
 from . import rules, selectors, services
-from .enums import REVISING_STATES, WRITING_STATES, Stage, Status
+from .enums import REVISING_STATES, WRITING_STATES, AttachmentKind, Stage, Status
 from .forms import ApplicationCreateForm, AttachmentForm, WithdrawForm
 from .history import describe
 from .models import Section
@@ -49,8 +50,6 @@ def next_action(application):
 
 def _status_labels(status):
     """The state in Thai and in English, for the dashboard."""
-    from django.utils import translation
-
     with translation.override("th"):
         thai = str(Status(status).label)
     with translation.override("en"):
@@ -163,7 +162,7 @@ def section(request, pk, key):
     application = _application(request, pk)
     spec = spec_for(application, key)
     if spec is None:
-        return render(request, "404.html", status=404)
+        raise Http404
     saved = Section.objects.filter(application=application, key=key).select_related("updated_by").first()
     editable = spec.stage == application.stage and rules.can_edit_section(
         request.user, application, saved or Section(application=application, key=key)
@@ -198,7 +197,6 @@ def section(request, pk, key):
     else:
         form = spec.form(saved.data if saved and saved.data else None, application=application)
         version = saved.version if saved else 0
-        show_errors = False
     if form.is_bound and not show_errors:
         form.hide_errors()
     return render(
@@ -305,10 +303,6 @@ def attachments(request, pk):
 
 
 def _required_kinds(application):
-    from django.conf import settings
-
-    from .enums import AttachmentKind
-
     return [
         AttachmentKind(k).label
         for k in settings.CERTIFICATION_REQUIRED_ATTACHMENTS.get(application.stage, [])

@@ -66,3 +66,16 @@ def test_server_error_page_speaks_both_languages(client):
     html = render_to_string("500.html")
     assert "ระบบขัดข้องชั่วคราว" in html
     assert "Server error" in html
+
+
+def test_a_request_too_large_gets_a_clear_page_and_changes_nothing(client, settings):
+    from tests.factories import ApplicationFactory
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    application = ApplicationFactory()
+    client.force_login(application.created_by)
+    url = f"/apply/{application.pk}/sections/vision/"
+    response = client.post(url, {"version": "0", "vision": "ก" * 2000})
+    assert response.status_code == 400
+    assert "คำขอไม่ถูกต้อง" in response.content.decode()
+    assert not application.sections.filter(key="vision").exists()
