@@ -10,7 +10,8 @@ SECRET_KEY = env.str("SECRET_KEY", default="")
 if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a long random value (at least 50 characters) when DEBUG is off. "
-        "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+        "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(64))'. "
+        "On a development machine, set DEBUG=1 instead (make run does)."
     )
 
 # TLS is terminated by the front proxy, which sets X-Forwarded-Proto.
