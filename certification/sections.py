@@ -77,7 +77,7 @@ class AreaForm(SectionForm):
     provinces = forms.ModelMultipleChoiceField(
         label=_("Provinces"),
         queryset=Province.objects.order_by("name_th"),
-        help_text=_("An area may span more than one province."),
+        help_text=_("An area may span more than one province: hold Ctrl (⌘ on a Mac) to choose several."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     area_km2 = ThaiDecimalField(label=_("Area (km²)"), max_digits=10, decimal_places=2, min_value=0.01)
