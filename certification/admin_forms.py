@@ -26,7 +26,22 @@ class DecisionForm(forms.Form):
             del self.fields["resolution"]
 
 
-class ScreeningForm(forms.Form):
+class SectionRequestsForm(forms.Form):
+    """A form with one "what must change" field per section; only sections given a request reopen."""
+
+    def __init__(self, *args, sections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section_keys = [spec.key for spec in sections]
+        for spec in sections:
+            self.fields[f"request_{spec.key}"] = forms.CharField(
+                label=spec.title, required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    def section_requests(self):
+        return {key: self.cleaned_data[f"request_{key}"] for key in self.section_keys}
+
+
+class ScreeningForm(SectionRequestsForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=ScreeningOutcome.choices, widget=forms.RadioSelect
     )
@@ -34,18 +49,12 @@ class ScreeningForm(forms.Form):
         label=_("Reason or comments"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, sections=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(ChecklistItem.objects.filter(is_active=True))
         for item in self.criteria:
             self.fields[f"met_{item.pk}"] = forms.BooleanField(label=item.text_th, required=False)
             self.fields[f"note_{item.pk}"] = forms.CharField(label=_("Note"), required=False, max_length=500)
-        self.section_keys = []
-        for spec in sections:
-            self.fields[f"request_{spec.key}"] = forms.CharField(
-                label=spec.title, required=False, widget=forms.Textarea(attrs={"rows": 2})
-            )
-            self.section_keys.append(spec.key)
 
     def checklist(self):
         return {
@@ -56,24 +65,9 @@ class ScreeningForm(forms.Form):
             for item in self.criteria
         }
 
-    def section_requests(self):
-        return {key: self.cleaned_data[f"request_{key}"] for key in self.section_keys}
 
-
-class RevisionForm(forms.Form):
+class RevisionForm(SectionRequestsForm):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, sections=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.section_keys = []
-        for spec in sections:
-            self.fields[f"request_{spec.key}"] = forms.CharField(
-                label=spec.title, required=False, widget=forms.Textarea(attrs={"rows": 2})
-            )
-            self.section_keys.append(spec.key)
-
-    def section_requests(self):
-        return {key: self.cleaned_data[f"request_{key}"] for key in self.section_keys}
 
 
 class DeclarationForm(forms.Form):

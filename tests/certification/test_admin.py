@@ -94,3 +94,20 @@ def test_the_secretariat_has_every_decision_action(rf):
     actions = list(site._registry[Application].get_actions(request))
     assert actions[0] == "start_screening"
     assert {"move_to_endorsed", "move_to_rejected", "award_in_latest_round"} <= set(actions)
+
+
+def test_asking_for_revisions_in_the_admin_reopens_only_the_sections_named(client):
+    from certification.models import Application
+    from tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(complete=True, status=Status.EVALUATION)
+    client.force_login(UserFactory(role=Role.SECRETARIAT))
+    url = reverse("admin:certification_application_revisions", args=[application.pk])
+    page = client.get(url).content.decode()
+    assert 'name="request_infrastructure"' in page and 'name="request_services_ENV"' in page
+    response = client.post(url, {"request_infrastructure": "ระบุงบลงทุนรายปี", "note": ""})
+    assert response.status_code == 302
+    application = Application.objects.get(pk=application.pk)
+    assert application.status == Status.REVISION_REQUESTED
+    reopened = list(application.sections.filter(reopened=True).values_list("key", "reviewer_request"))
+    assert reopened == [("infrastructure", "ระบุงบลงทุนรายปี")]
