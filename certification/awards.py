@@ -364,7 +364,7 @@ def render_document(document_id):
     an atomic rename, so there is never more than one file per document, nor a half-written one.
     Returns the document, or None when no such document exists (the task logs and returns).
     """
-    from .documents import document_html, render_pdf  # WeasyPrint: loaded where it renders
+    from .documents import render_document_pdf  # WeasyPrint: loaded where it renders
 
     with transaction.atomic():
         document = Document.objects.select_for_update().filter(pk=document_id).first()
@@ -376,7 +376,7 @@ def render_document(document_id):
         document.status = DocumentStatus.RENDERING
         document.attempts += 1
         document.save(update_fields=["status", "attempts"])
-    pdf = render_pdf(document_html(document.kind, document.template_version, document.data))
+    pdf = render_document_pdf(document.kind, document.template_version, document.data)
     name = document_path(document, None)
     _write_atomically(name, pdf)
     document.file.name = name
@@ -601,6 +601,6 @@ def sample_snapshot(kind, award_round=None):
 
 
 def preview_pdf(kind, award_round=None):
-    from .documents import document_html, render_pdf
+    from .documents import render_document_pdf
 
-    return render_pdf(document_html(kind, CURRENT_TEMPLATE_VERSION, sample_snapshot(kind, award_round)))
+    return render_document_pdf(kind, CURRENT_TEMPLATE_VERSION, sample_snapshot(kind, award_round))

@@ -4,6 +4,7 @@ import contextlib
 import logging
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
@@ -17,6 +18,17 @@ logger = logging.getLogger(__name__)
 # SQLite busy). Everything else (a template or data error, a refused resource) fails once, visibly.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, OSError)
 MAX_RETRIES = 5
+
+
+@worker_process_init.connect
+def load_renderer(**kwargs):
+    """Each worker process loads WeasyPrint and the document fonts as it starts (about half a second),
+    rather than with its first document. Not in the parent before it forks: the font configuration
+    fills in as it renders (fonts written to a temporary folder and registered once), and processes
+    must not share it."""
+    from .documents import warm_up
+
+    warm_up()
 
 
 @shared_task(

@@ -15,7 +15,7 @@ import weasyprint.draw.text
 from PIL import Image
 from weasyprint.formatting_structure.boxes import LineBox, TextBox
 
-from certification import documents
+from certification import awards, documents
 from certification.documents import DOCUMENT_BASE_URL, OwnFilesFetcher, RefusedResource, render_pdf
 
 SARABUN_FILES = fontpkg_sarabun.ROOT / "files"
@@ -239,3 +239,43 @@ def test_static_files_are_served_from_the_finders():
     assert font.read() == SARABUN_FILES.joinpath("Sarabun-Bold.ttf").read_bytes()
     assert stylesheet.content_type == "text/css"
     assert b'url("../fonts/sarabun/Sarabun-Regular.ttf")' in stylesheet.read()
+
+
+def test_a_separate_style_sheet_is_sandboxed_too():
+    css = "@font-face { font-family: Remote; src: url(https://fonts.invalid/remote.ttf); }"
+    with pytest.raises(RefusedResource):
+        render_pdf("<p style='font-family: Remote'>ลำปาง</p>", css=css)
+
+
+# --- Documents: each template version renders from its HTML and its style sheet.
+
+
+def pictures(pdf, tmp_path, name):
+    (tmp_path / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", tmp_path / f"{name}.pdf", tmp_path / name], check=True)
+    return [path.read_bytes() for path in sorted(tmp_path.glob(f"{name}-*.png"))]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", documents.TEMPLATE_DIRS)
+def test_a_worker_renders_a_document_as_its_standalone_html_shows_it(kind, tmp_path):
+    """Workers apply the style sheet apart, parsed once (render_document_pdf); the HTML with the
+    style sheet inside (what a browser or Chromium gets) must look the same, page for page."""
+    data = awards.sample_snapshot(kind)
+    standalone = documents.document_html(kind, "v1", data)
+    assert "<style>" in standalone
+    assert "<style>" not in documents.document_html(kind, "v1", data, with_style=False)
+    worker = pictures(documents.render_document_pdf(kind, "v1", data), tmp_path, "worker")
+    assert worker == pictures(render_pdf(standalone), tmp_path, "standalone")
+    assert len(worker) == 1
+
+
+def test_the_qr_code_is_one_path_of_module_strokes_with_a_quiet_zone():
+    svg = documents.qr_svg("http://127.0.0.1:8000/verify/SCT-2565-001/")
+    side = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
+    assert side == 29 + 8  # version 3 for this length at level M, four modules of quiet zone each side
+    strokes = re.findall(r"M(\d+) (\d+\.5)h(\d+)", svg)
+    assert "".join(f"M{x} {y}h{n}" for x, y, n in strokes) == re.search(r'd="([^"]+)"', svg).group(1)
+    assert all(4 <= int(x) and int(x) + int(n) <= side - 4 for x, _, n in strokes)
+    # The three finder patterns: a row of seven dark modules at the top left, top right, bottom left.
+    assert ("4", "4.5", "7") in strokes and ("26", "4.5", "7") in strokes and ("4", "26.5", "7") in strokes
