@@ -85,7 +85,8 @@ def render_pdf(html: str, *, css: str = "") -> bytes:
     with _render_lock:
         try:
             document = weasyprint.HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher)
-            return document.write_pdf(font_config=FONT_CONFIG, stylesheets=[_stylesheet(css)] if css else None)
+            stylesheets = [_stylesheet(css)] if css else None
+            return document.write_pdf(font_config=FONT_CONFIG, stylesheets=stylesheets)
         except FatalURLFetchingError as error:
             # WeasyPrint's fatal error is a BaseException, which `except Exception` would not catch.
             cause = error.__cause__ or error
@@ -96,7 +97,9 @@ def render_pdf(html: str, *, css: str = "") -> bytes:
 def _stylesheet(css):
     """A style sheet parsed once per process; its @font-face rules load into FONT_CONFIG."""
     fetcher = OwnFilesFetcher(DOCUMENT_BASE_URL)
-    return weasyprint.CSS(string=css, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher, font_config=FONT_CONFIG)
+    return weasyprint.CSS(
+        string=css, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher, font_config=FONT_CONFIG
+    )
 
 
 def warm_up():

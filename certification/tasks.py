@@ -4,8 +4,8 @@ import contextlib
 import logging
 
 from celery import shared_task
-from celery.signals import worker_process_init
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.db import InterfaceError, OperationalError

@@ -276,6 +276,6 @@ def test_the_qr_code_is_one_path_of_module_strokes_with_a_quiet_zone():
     assert side == 29 + 8  # version 3 for this length at level M, four modules of quiet zone each side
     strokes = re.findall(r"M(\d+) (\d+\.5)h(\d+)", svg)
     assert "".join(f"M{x} {y}h{n}" for x, y, n in strokes) == re.search(r'd="([^"]+)"', svg).group(1)
-    assert all(4 <= int(x) and int(x) + int(n) <= side - 4 for x, _, n in strokes)
+    assert all(int(x) >= 4 and int(x) + int(n) <= side - 4 for x, _, n in strokes)
     # The three finder patterns: a row of seven dark modules at the top left, top right, bottom left.
     assert ("4", "4.5", "7") in strokes and ("26", "4.5", "7") in strokes and ("4", "26.5", "7") in strokes
