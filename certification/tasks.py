@@ -63,3 +63,10 @@ def render_document(self, document_id):
         logger.exception("Rendering document %s failed", document_id)
         awards.record_render_error(document_id, error, final=True)
         raise
+
+
+@shared_task(name="certification.expire_awards", ignore_result=True)
+def expire_awards():
+    """Every night (CELERY_BEAT_SCHEDULE): awards past their validity become expired."""
+    count = awards.expire_awards()
+    logger.info("%s award(s) expired", count)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 import fontpkg_sarabun
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -161,6 +162,11 @@ CELERY_TIMEZONE = TIME_ZONE
 # the filesystem transport). Safe with acks_late: reserved tasks of a dead worker are delivered again.
 CELERY_WORKER_PREFETCH_MULTIPLIER = env.int("CELERY_PREFETCH_MULTIPLIER", default=4)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic tasks, sent by `celery -A smartcity beat` (or a worker started with -B, as `make run` does),
+# in Bangkok time. A run missed while beat was down is made up when it starts.
+CELERY_BEAT_SCHEDULE = {
+    "expire-awards": {"task": "certification.expire_awards", "schedule": crontab(hour=0, minute=5)},
+}
 # Database connections in workers live as in the web processes (CONN_MAX_AGE, health checks), by
 # smartcity.celery.close_old_connections; this stops Celery from closing them around every task.
 CELERY_DB_REUSE_MAX = 2**31

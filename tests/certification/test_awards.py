@@ -17,7 +17,7 @@ from django.utils import translation
 from certification import awards
 from certification.documents import RefusedResource
 from certification.enums import AwardStatus, DocumentKind, DocumentStatus, Status, Validity
-from certification.models import AuditEntry, Document
+from certification.models import AuditEntry, Award, Document
 from certification.services import WorkflowError
 from cities.enums import CertifiedCityStatus
 from cities.models import CertifiedCity, PromotionZone
@@ -182,6 +182,39 @@ def test_validity_expires_after_valid_until():
     document = award.documents.first()
     assert awards.validity(document, today=datetime.date(2025, 1, 9)) == Validity.VALID
     assert awards.validity(document, today=datetime.date(2025, 1, 10)) == Validity.EXPIRED
+
+
+def test_expiring_marks_the_awards_past_their_validity_and_their_registry_records():
+    award_round = round_2565()  # valid until 9 January 2025
+    due, current, revoked = (awarded(award_round, f"พื้นที่ {n}") for n in range(3))
+    Award.objects.filter(pk=current.pk).update(valid_until=datetime.date(2025, 1, 10))
+    awards.revoke(revoked.documents.first(), actor=secretariat(), reason="ไม่ผ่านการติดตามผล")
+
+    assert awards.expire_awards(today=datetime.date(2025, 1, 10)) == 1
+    for award in (due, current, revoked):
+        award.refresh_from_db()
+        award.certified_city.refresh_from_db()
+    assert (due.status, due.certified_city.status) == (AwardStatus.EXPIRED, CertifiedCityStatus.EXPIRED)
+    assert (current.status, current.certified_city.status) == (AwardStatus.ACTIVE, CertifiedCityStatus.ACTIVE)
+    assert revoked.status == AwardStatus.REVOKED
+    expiry = AuditEntry.objects.get(action="certification.award.expired")
+    assert (expiry.application, expiry.data) == (due.application, {"valid_until": "2025-01-09"})
+    assert awards.expire_awards(today=datetime.date(2025, 1, 10)) == 0  # once only
+
+
+def test_the_expiry_runs_every_night_and_from_the_command(capsys):
+    from certification.tasks import expire_awards
+    from smartcity.celery import app
+
+    entry = app.conf.beat_schedule["expire-awards"]
+    assert entry["task"] == expire_awards.name
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {5})
+    award = awarded(round_2565())
+    Award.objects.filter(pk=award.pk).update(valid_until=datetime.date(2020, 1, 1))
+    call_command("expire_awards")
+    assert capsys.readouterr().out == "1 award(s) expired.\n"
+    award.refresh_from_db()
+    assert award.status == AwardStatus.EXPIRED
 
 
 # --- Rendering in this process
