@@ -1,10 +1,11 @@
 """The Celery application, configured from Django's settings (the ``CELERY_`` names)."""
 
 import os
+import sys
 from pathlib import Path
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartcity.settings.environment")
 
@@ -24,6 +25,16 @@ def close_old_connections(sender=None, **kwargs):
 
     if not getattr(sender.request, "is_eager", False):  # an eager task runs inside its caller's work
         close_old_connections()
+
+
+@worker_init.connect
+def hand_over_tasks_promptly(**kwargs):
+    """A worker's main process hands tasks to its pool processes through threads. With Python's
+    default switch interval (5 ms), the thread woken to pass on the next task may wait that long for
+    the interpreter while the main thread polls the broker: measured, 2.6 ms between two documents in a
+    pool process, 1.1 ms with 0.5 ms. (Pool processes render in one thread; the interval does not
+    matter there.)"""
+    sys.setswitchinterval(0.0005)
 
 
 def prepare_filesystem_broker():
