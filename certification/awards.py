@@ -405,8 +405,7 @@ def render_document(document_id):
     document.status = DocumentStatus.READY
     document.rendered_at = timezone.now()
     document.last_error = ""
-    with transaction.atomic():
-        document.save(update_fields=["file", "sha256", "status", "rendered_at", "last_error"])
+    document.save(update_fields=["file", "sha256", "status", "rendered_at", "last_error"])  # one UPDATE
     return document
 
 
