@@ -156,8 +156,13 @@ def create_application(*, actor, organisation, title, city_type):
 
 
 def content_of(post_data):
-    """The part of a submitted form that is the section's content, as {name: [values]}."""
-    return {key: post_data.getlist(key) for key in post_data if key not in NOT_CONTENT}
+    """The part of a submitted form that is the section's content, as {name: [values]}, without NUL
+    characters: invisible, sometimes pasted from other programs, and refused by PostgreSQL."""
+    return {
+        key.replace("\x00", ""): [value.replace("\x00", "") for value in post_data.getlist(key)]
+        for key in post_data
+        if key not in NOT_CONTENT
+    }
 
 
 def _sync_application(application, spec, form):
@@ -197,7 +202,7 @@ def save_section(application, key, content, *, actor, expected_version, response
             "updated_by": actor,
         }
         if response is not None and section.reopened:
-            values["applicant_response"] = response
+            values["applicant_response"] = response.replace("\x00", "")
         if not Section.objects.filter(pk=section.pk, version=expected_version).update(**values):
             raise EditConflict(Section.objects.select_related("updated_by").get(pk=section.pk))
         if complete:

@@ -168,6 +168,17 @@ def test_autosave_answers_json_and_conflicts_with_409(client):
     assert Section.objects.get(application=application, key="vision").data == {"vision": ["ของบ๊อบ"]}
 
 
+def test_a_draft_keeps_pasted_text_without_its_nul_characters(client):
+    """Text pasted from other programs may carry NUL characters, which PostgreSQL refuses (a server
+    error there before): the draft is saved without them."""
+    application = ApplicationFactory()
+    client.force_login(application.created_by)
+    url = reverse("apply:autosave", args=[application.pk, "vision"])
+    response = client.post(url, {"version": "0", "vision": "วิสัย\x00ทัศน์"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    assert Section.objects.get(application=application, key="vision").data == {"vision": ["วิสัยทัศน์"]}
+
+
 def test_explicit_save_after_someone_else_keeps_my_text_on_the_page(client):
     application = ApplicationFactory()
     services.save_section(

@@ -79,3 +79,25 @@ def test_a_request_too_large_gets_a_clear_page_and_changes_nothing(client, setti
     assert response.status_code == 400
     assert "คำขอไม่ถูกต้อง" in response.content.decode()
     assert not application.sections.filter(key="vision").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/verify/SCT-2565-001%00/",
+        "/accounts/confirm/abc%00def/",
+        "/organisations/join/abc%00/",
+        "/admin/cities/organisation/?q=%00",
+        "/admin/certification/application/?status__exact=screening%00",
+        "/?%00=x",
+    ],
+)
+def test_a_nul_character_in_the_address_gets_the_bad_request_page(client, url):
+    """PostgreSQL refuses text with NUL: without the middleware these were server errors there."""
+    from certification.enums import Role
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(role=Role.SECRETARIAT))
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "คำขอไม่ถูกต้อง" in response.content.decode()
