@@ -341,7 +341,7 @@ def expire_awards(today=None):
     step. Returns how many awards expired."""
     today = today or timezone.localdate()
     due = Award.objects.select_for_update().filter(status=AwardStatus.ACTIVE, valid_until__lt=today)
-    expired = list(due.select_related("certified_city"))
+    expired = list(due.select_related("certified_city", "application"))
     for the_award in expired:
         the_award.status = AwardStatus.EXPIRED
         the_award.save(update_fields=["status"])

@@ -28,7 +28,10 @@ def load_renderer(**kwargs):
     must not share it."""
     from .documents import warm_up
 
-    warm_up()
+    try:
+        warm_up()  # within Celery's worker_proc_alive_timeout (4 s); it takes about half a second
+    except Exception:  # the first document will say what is wrong, on its own record
+        logger.exception("Loading the renderer failed")
 
 
 @shared_task(

@@ -78,11 +78,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # may lose the last commits, never corrupt the file). IMMEDIATE transactions take the write lock
     # when they begin, so two writers queue (up to `timeout` seconds) instead of one failing with
     # "database is locked" half-way.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-    }
+    # Options given in DATABASE_URL (?timeout=5) win; an init_command given there runs after ours.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    options["init_command"] = f"{pragmas} {options['init_command']}" if "init_command" in options else pragmas
+    options.setdefault("transaction_mode", "IMMEDIATE")
+    options.setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -21,7 +21,7 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
-AWARDS = 60  # a certificate and a plaque each: a few seconds of rendering for one worker process
+AWARDS = 100  # a certificate and a plaque each: several seconds for one worker, the page polls every 2 s
 
 
 def test_an_official_renders_a_round_and_watches_the_progress(browser, live_server, worker_log, tmp_path):

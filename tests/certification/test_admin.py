@@ -67,9 +67,12 @@ def test_the_changelist_runs_a_constant_number_of_queries_at_10000_applications(
     assert "ลำดับที่ 1234" in html
 
 
-def test_the_application_search_finds_titles_and_organisation_names_word_by_word(client):
+@pytest.mark.parametrize("listed", [1000, 1], ids=["organisations-listed", "organisations-in-a-subquery"])
+def test_the_application_search_finds_titles_and_organisation_names_word_by_word(client, monkeypatch, listed):
+    from certification import admin as certification_admin
     from tests.factories import bulk_applications
 
+    monkeypatch.setattr(certification_admin, "SEARCH_ORGANISATIONS_LISTED", listed)
     client.force_login(UserFactory(role=Role.SECRETARIAT))
     url = reverse("admin:certification_application_changelist")
     bulk_applications(12, organisations=3)  # organisation n has the applications n, n + 3, n + 6, n + 9

@@ -12,6 +12,7 @@ import fontpkg_sarabun
 import pytest
 import weasyprint
 import weasyprint.draw.text
+import zxingcpp
 from PIL import Image
 from weasyprint.formatting_structure.boxes import LineBox, TextBox
 
@@ -277,5 +278,11 @@ def test_the_qr_code_is_one_path_of_module_strokes_with_a_quiet_zone():
     strokes = re.findall(r"M(\d+) (\d+\.5)h(\d+)", svg)
     assert "".join(f"M{x} {y}h{n}" for x, y, n in strokes) == re.search(r'd="([^"]+)"', svg).group(1)
     assert all(int(x) >= 4 and int(x) + int(n) <= side - 4 for x, _, n in strokes)
+    # Decoded from a rendering: the payload, at error correction level M.
+    pdf = render_pdf(f"<div style='width: 60mm'>{svg}</div>")
+    png = subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", "-"], input=pdf,
+                         capture_output=True, check=True).stdout  # fmt: skip
+    decoded = zxingcpp.read_barcode(Image.open(io.BytesIO(png)))
+    assert (decoded.text, decoded.ec_level) == ("http://127.0.0.1:8000/verify/SCT-2565-001/", "M")
     # The three finder patterns: a row of seven dark modules at the top left, top right, bottom left.
     assert ("4", "4.5", "7") in strokes and ("26", "4.5", "7") in strokes and ("4", "26.5", "7") in strokes

@@ -6,6 +6,7 @@ import time
 
 import pytest
 from celery.fixups.django import DjangoWorkerFixup
+from celery.signals import task_postrun, task_prerun
 from django.db import connection
 
 from smartcity.celery import app, close_old_connections
@@ -38,6 +39,8 @@ def test_worker_answers_through_the_filesystem_transport(worker_log, tmp_path):
 def test_a_worker_keeps_its_database_connection_between_tasks_as_a_web_process_does():
     """What a worker process runs around every task: Celery's Django fixup (told not to close the
     connection by CELERY_DB_REUSE_MAX), then smartcity.celery.close_old_connections (Django's rules)."""
+    for signal in (task_prerun, task_postrun):
+        assert close_old_connections in [receiver() for _key, receiver in signal.receivers]
     fixup = DjangoWorkerFixup(app)
     connection.ensure_connection()
     kept = connection.connection
