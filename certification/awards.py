@@ -429,14 +429,20 @@ def file_is_intact(document):
 
 
 def _write_atomically(name, content):
+    """Writes a temporary copy beside the file, then renames it over the file. Copies of the same file
+    left half-written by a worker killed while writing are removed once the file is in place (a render
+    of the same document still writing would then fail its rename and retry, finding the file ready)."""
     path = Path(private_storage().path(name))
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".rendering-", delete=False) as temporary:
+    prefix = f".{path.name}.rendering-"
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=prefix, delete=False) as temporary:
         temporary.write(content)
         temporary.flush()
         os.fsync(temporary.fileno())
     os.chmod(temporary.name, settings.FILE_UPLOAD_PERMISSIONS or 0o640)
     os.replace(temporary.name, path)
+    for abandoned in path.parent.glob(f"{prefix}*"):
+        abandoned.unlink(missing_ok=True)
 
 
 # --- Batches of a Buddhist year (a round's documents and the promotion-zone certificates of that year)

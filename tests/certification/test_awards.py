@@ -266,6 +266,17 @@ def test_rendering_twice_keeps_one_file_and_one_serial():
     assert private_files() == ["2565/SCT-2565-001.pdf"]
 
 
+def test_a_copy_left_half_written_by_a_killed_worker_is_removed_when_the_document_renders():
+    award = awarded(round_2565())
+    certificate = award.documents.get(kind=DocumentKind.AWARD_CERTIFICATE)
+    folder = Path(settings.MEDIA_ROOT) / "private" / "documents" / "2565"
+    folder.mkdir(parents=True)
+    (folder / ".SCT-2565-001.pdf.rendering-k1ll3d").write_bytes(b"%PDF-1.7 half")
+    (folder / ".SCP-2565-001.pdf.rendering-0ther").write_bytes(b"%PDF-1.7 being written")
+    awards.render_document(certificate.pk)
+    assert private_files() == ["2565/.SCP-2565-001.pdf.rendering-0ther", "2565/SCT-2565-001.pdf"]
+
+
 def test_rendering_a_missing_document_returns_none():
     assert awards.render_document(987654) is None
 

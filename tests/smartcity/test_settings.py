@@ -81,6 +81,17 @@ def test_postgresql_goes_through_psycopg2():
     assert result.stdout.strip() == "psycopg2"
 
 
+def test_manage_py_says_why_it_refuses_without_a_secret_key():
+    code = (
+        "import runpy, sys; sys.argv = ['manage.py', 'makemigrations', '--check'];"
+        "runpy.run_path('manage.py', run_name='__main__')"
+    )
+    result = run_in(code)
+    assert result.returncode == 1
+    assert result.stderr.startswith("manage.py: SECRET_KEY must be set to a long random value")
+    assert "set DEBUG=1" in result.stderr and "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("key", [None, "short", "a" * 60])
 def test_production_refuses_to_start_without_a_real_secret_key(key):
     result = run_in("import django; django.setup()", SECRET_KEY=key)
