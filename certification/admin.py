@@ -1,6 +1,6 @@
 """The committee admin: the secretariat, the evaluators and the committee secretaries work here.
 
-Every decision goes through the services (``services.transition`` and the use cases built on it); the
+Every decision goes through the services (``core.transition`` and the use cases built on it); the
 admin never sets a status itself. What a user sees follows their role: evaluators see only the plans
 they are assigned to and have declared no conflict of interest for.
 """
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.enums import Domain
 from cities.models import Organisation
 
-from . import admin_documents, clock, rules, services, workflow
+from . import admin_documents, clock, rules, selectors, workflow
 from .admin_forms import DecisionForm, DeclarationForm, EvaluationForm, RevisionForm, ScreeningForm
 from .enums import Component, ConflictOfInterest, NotificationStatus, Role, Stage, Status
 from .history import describe
@@ -44,6 +44,7 @@ from .models import (
     Section,
 )
 from .sections import sections_for
+from .services import core, outbox, review
 
 SEES_EVERYTHING = {Role.SECRETARIAT, Role.COMMITTEE_SECRETARY, Role.OFFICIAL}
 
@@ -181,14 +182,14 @@ def _decision_action(to_state, label):
         )
         if "apply" in request.POST and form.is_valid():
             try:
-                services.decide(
+                review.decide(
                     list(queryset),
                     resolution=form.cleaned_data.get("resolution"),
                     to_state=to_state,
                     actor=request.user,
                     note=form.cleaned_data["note"],
                 )
-            except services.WorkflowError as exc:
+            except core.WorkflowError as exc:
                 modeladmin.message_user(request, str(exc), messages.ERROR)
             else:
                 modeladmin.message_user(
@@ -220,7 +221,7 @@ def _simple_action(service, label):
             try:
                 service(application, actor=request.user)
                 done += 1
-            except services.WorkflowError as exc:
+            except core.WorkflowError as exc:
                 modeladmin.message_user(request, f"{application}: {exc}", messages.ERROR)
         if done:
             modeladmin.message_user(request, gettext("Done for %(count)s application(s).") % {"count": done})
@@ -280,9 +281,9 @@ class ApplicationAdmin(admin.ModelAdmin):
         VersionInline,
     ]
     actions = [
-        _simple_action(services.start_screening, _("Start screening")),
+        _simple_action(review.start_screening, _("Start screening")),
         _decision_action(Status.PROMOTION_ZONE, _("Acknowledge as promotion zones (committee resolution)")),
-        _simple_action(services.start_evaluation, _("Start the evaluation of the plans")),
+        _simple_action(review.start_evaluation, _("Start the evaluation of the plans")),
         _decision_action(Status.RECOMMENDED, _("Recommend the plans (working group)")),
         _decision_action(Status.SUBCOMMITTEE_APPROVED, _("Approve the plans (subcommittee resolution)")),
         _decision_action(Status.ENDORSED, _("Endorse (committee resolution)")),
@@ -349,9 +350,9 @@ class ApplicationAdmin(admin.ModelAdmin):
                 if evaluator and not assignment_form.instance.pk:
                     try:
                         formset.new_objects.append(
-                            services.assign_evaluator(form.instance, evaluator, actor=request.user)
+                            review.assign_evaluator(form.instance, evaluator, actor=request.user)
                         )
-                    except services.WorkflowError as exc:
+                    except core.WorkflowError as exc:
                         messages.error(request, str(exc))
             return
         super().save_formset(request, form, formset, change)
@@ -389,7 +390,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             own = obj.assignments.filter(evaluator=request.user).first()
             if not (own and own.submitted_at):
                 return {"hidden": True}
-        summary = services.score_summary(obj)
+        summary = selectors.score_summary(obj)
         summary["component_rows"] = [(Component(c).label, v) for c, v in summary["components"].items()]
         return summary
 
@@ -473,7 +474,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         form = ScreeningForm(request.POST or None, sections=sections_for(application, Stage.PROPOSAL))
         if request.method == "POST" and form.is_valid():
             try:
-                services.record_screening(
+                review.record_screening(
                     application,
                     actor=request.user,
                     outcome=form.cleaned_data["outcome"],
@@ -481,7 +482,7 @@ class ApplicationAdmin(admin.ModelAdmin):
                     reason=form.cleaned_data["reason"],
                     section_requests=form.section_requests(),
                 )
-            except services.WorkflowError as exc:
+            except core.WorkflowError as exc:
                 form.add_error(None, str(exc))
             else:
                 self.message_user(request, gettext("The screening was recorded."))
@@ -497,13 +498,13 @@ class ApplicationAdmin(admin.ModelAdmin):
         form = RevisionForm(request.POST or None, sections=sections_for(application, Stage.PLAN))
         if request.method == "POST" and form.is_valid():
             try:
-                services.return_for_changes(
+                review.return_for_changes(
                     application,
                     actor=request.user,
                     requests=form.section_requests(),
                     note=form.cleaned_data["note"],
                 )
-            except services.WorkflowError as exc:
+            except core.WorkflowError as exc:
                 form.add_error(None, str(exc))
             else:
                 self.message_user(request, gettext("The plan was sent back for revisions."))
@@ -551,7 +552,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         application = self._visible(request, pk)
         versions = list(application.versions.order_by("number"))
         comparisons = [
-            {"old": old, "new": new, "changes": services.diff_versions(old.snapshot, new.snapshot)}
+            {"old": old, "new": new, "changes": selectors.diff_versions(old.snapshot, new.snapshot)}
             for old, new in pairwise(versions)
         ]
         return self._render(
@@ -601,14 +602,14 @@ class EvaluationAdmin(admin.ModelAdmin):
         if request.method == "POST" and form is not None and form.is_valid():
             try:
                 if isinstance(form, DeclarationForm):
-                    services.declare_conflict(
+                    review.declare_conflict(
                         assignment,
                         actor=request.user,
                         conflicted=form.cleaned_data["conflict"] == ConflictOfInterest.CONFLICTED,
                         note=form.cleaned_data["note"],
                     )
                 else:
-                    services.submit_evaluation(
+                    review.submit_evaluation(
                         assignment,
                         actor=request.user,
                         scores=form.scores(),
@@ -616,7 +617,7 @@ class EvaluationAdmin(admin.ModelAdmin):
                         recommendation=form.cleaned_data["recommendation"],
                         comment=form.cleaned_data["comment"],
                     )
-            except (services.WorkflowError, services.IncompleteApplication) as exc:
+            except (core.WorkflowError, core.IncompleteApplication) as exc:
                 form.add_error(None, str(exc))
             else:
                 self.message_user(request, gettext("Saved."))
@@ -671,7 +672,7 @@ class MeetingAdmin(admin.ModelAdmin):
             if resolution_form.instance.pk:
                 resolution_form.save()
             else:
-                services.record_resolution(
+                review.record_resolution(
                     form.instance, actor=request.user, text=data["text"], number=data.get("number")
                 )
         return None
@@ -690,7 +691,7 @@ class ResolutionAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
         else:
-            created = services.record_resolution(
+            created = review.record_resolution(
                 obj.meeting, actor=request.user, text=obj.text, number=obj.number
             )
             obj.pk = created.pk
@@ -733,8 +734,8 @@ class NotificationAdmin(admin.ModelAdmin):
     def release(self, request, queryset):
         for notification in queryset:
             try:
-                sent = services.release_notification(notification, actor=request.user)
-            except services.WorkflowError as exc:
+                sent = outbox.release_notification(notification, actor=request.user)
+            except core.WorkflowError as exc:
                 self.message_user(request, f"{notification}: {exc}", messages.ERROR)
             else:
                 level = messages.SUCCESS if sent.status == NotificationStatus.SENT else messages.ERROR
@@ -744,6 +745,6 @@ class NotificationAdmin(admin.ModelAdmin):
     def discard(self, request, queryset):
         for notification in queryset:
             try:
-                services.discard_notification(notification, actor=request.user)
-            except services.WorkflowError as exc:
+                outbox.discard_notification(notification, actor=request.user)
+            except core.WorkflowError as exc:
                 self.message_user(request, f"{notification}: {exc}", messages.ERROR)

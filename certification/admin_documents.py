@@ -15,10 +15,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import awards
+from . import selectors
 from .enums import DocumentKind, DocumentStatus
 from .models import Award, AwardRound, Document, Signatory
-from .services import WorkflowError
+from .services import awards, rendering
+from .services.core import WorkflowError
 
 
 class SignatoryInline(admin.TabularInline):
@@ -77,8 +78,8 @@ class AwardRoundAdmin(admin.ModelAdmin):
 
     def _queue(self, request, award_round):
         try:
-            queued = awards.render_year(award_round.year, actor=request.user)
-        except awards.PreflightFailed as failure:
+            queued = rendering.render_year(award_round.year, actor=request.user)
+        except rendering.PreflightFailed as failure:
             self.message_user(
                 request,
                 _("Nothing was rendered for %(year)s. Fix these first: %(problems)s")
@@ -100,15 +101,15 @@ class AwardRoundAdmin(admin.ModelAdmin):
             "original": award_round,
             "award_round": award_round,
             "title": _("Documents of the round %(year)s") % {"year": award_round.year},
-            "state": awards.progress(award_round.year),
-            "problems": awards.preflight(award_round.year),
+            "state": selectors.progress(award_round.year),
+            "problems": selectors.preflight(award_round.year),
             "kinds": DocumentKind.choices,
             "can_render": request.user.has_perm("certification.change_document"),
         }
         return TemplateResponse(request, "admin/certification/awardround/documents.html", context)
 
     def progress_view(self, request, pk):
-        return JsonResponse(awards.progress(self._round(request, pk).year))
+        return JsonResponse(selectors.progress(self._round(request, pk).year))
 
     def render_view(self, request, pk):
         award_round = self._round(request, pk, "change")
@@ -119,14 +120,14 @@ class AwardRoundAdmin(admin.ModelAdmin):
 
     def print_view(self, request, pk):
         year = self._round(request, pk).year
-        response = HttpResponse(awards.merged_pdf(year), content_type="application/pdf")
+        response = HttpResponse(rendering.merged_pdf(year), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="smartcity-{year}-print.pdf"'
         return response
 
     def zip_view(self, request, pk):
         year = self._round(request, pk).year
         output = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
-        awards.zip_archive(year, output)
+        rendering.zip_archive(year, output)
         output.seek(0)
         return FileResponse(output, as_attachment=True, filename=f"smartcity-{year}-documents.zip")
 
@@ -134,7 +135,7 @@ class AwardRoundAdmin(admin.ModelAdmin):
         award_round = self._round(request, pk)
         if kind not in DocumentKind.values:
             raise PermissionDenied
-        response = HttpResponse(awards.preview_pdf(kind, award_round), content_type="application/pdf")
+        response = HttpResponse(rendering.preview_pdf(kind, award_round), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="preview-{kind}.pdf"'
         return response
 
@@ -172,7 +173,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("validity"))
     def validity(self, obj):
-        return awards.validity(obj).label
+        return selectors.validity(obj).label
 
     @admin.display(description=gettext_lazy("PDF and corrections"))
     def links(self, obj):

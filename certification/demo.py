@@ -230,27 +230,27 @@ SAMPLE_MEETINGS = [
 
 
 def _sample_application(applicant, organisation, title, content, attachment_kind):
-    from . import services
+    from .services import drafting
 
-    application = services.create_application(
+    application = drafting.create_application(
         actor=applicant, organisation=organisation, title=title, city_type="livable"
     )
     for key, data in content.items():
         section = Section.objects.filter(application=application, key=key).first()
-        services.save_section(
+        drafting.save_section(
             application, key, data, actor=applicant, expected_version=section.version if section else 0
         )
-    services.add_attachment(
+    drafting.add_attachment(
         application, SimpleUploadedFile("sample.pdf", SAMPLE_PDF), attachment_kind, actor=applicant
     )
-    services.submit(application, actor=applicant)
+    drafting.submit(application, actor=applicant)
     return application
 
 
 def seed_workflow_samples(users, organisations):
     """Two sample applications of the demo applicant — one just submitted, one whose plan is submitted —
     and sample meetings with resolutions, so that the staff can walk them through the admin."""
-    from . import services
+    from .services import drafting, review
 
     secretary = users["committee"]
     for body, day, agenda in SAMPLE_MEETINGS:
@@ -258,7 +258,7 @@ def seed_workflow_samples(users, organisations):
             body=body, year=2569, number=1, defaults={"date": day, "agenda": agenda}
         )
         if not meeting.resolutions.exists():
-            services.record_resolution(meeting, actor=secretary, text=agenda)
+            review.record_resolution(meeting, actor=secretary, text=agenda)
 
     applicant = users["applicant"]
     organisation = organisations["เทศบาลเมืองตัวอย่าง (ข้อมูลตัวอย่าง)"]
@@ -271,20 +271,20 @@ def seed_workflow_samples(users, organisations):
         proposal = {**COMPLETE_PROPOSAL, "general": {"title": [titles[1]], "city_type": ["livable"]}}
         application = _sample_application(applicant, organisation, titles[1], proposal, "proposal_document")
         secretariat = users["secretariat"]
-        services.start_screening(application, actor=secretariat)
+        review.start_screening(application, actor=secretariat)
         checklist = {str(item.pk): {"met": True} for item in ChecklistItem.objects.filter(is_active=True)}
-        services.record_screening(application, actor=secretariat, outcome="passed", checklist=checklist)
+        review.record_screening(application, actor=secretariat, outcome="passed", checklist=checklist)
         committee = Resolution.objects.filter(meeting__body=Body.COMMITTEE, meeting__year=2569).first()
-        services.acknowledge_promotion_zone(application, actor=secretary, resolution=committee)
+        review.acknowledge_promotion_zone(application, actor=secretary, resolution=committee)
         plan = {
             **COMPLETE_PLAN,
             "services_ENV": services_content(),
             "services_MOB": services_content("รถโดยสารไฟฟ้า"),
         }
         for key, data in plan.items():
-            services.save_section(application, key, data, actor=applicant, expected_version=0)
-        services.add_attachment(
+            drafting.save_section(application, key, data, actor=applicant, expected_version=0)
+        drafting.add_attachment(
             application, SimpleUploadedFile("sample-plan.pdf", SAMPLE_PDF), "plan_document", actor=applicant
         )
-        services.submit(application, actor=applicant)
+        drafting.submit(application, actor=applicant)
     return Application.objects.filter(organisation=organisation, title__in=titles).count()

@@ -1,9 +1,29 @@
-"""Reads for the views. Every applicant page starts from ``applications_for(user)``, so another
-organisation's application is simply not found (404)."""
+"""Reads of the certification app, for views, the admin, tasks and the services. Every applicant page
+starts from ``applications_for(user)``, so another organisation's application is simply not found (404);
+what staff may see is decided by ``rules``."""
 
-from django.db.models import Prefetch
+import difflib
+import statistics
 
-from .models import Application, AuditEntry, Section
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from .enums import (
+    AttachmentKind,
+    Component,
+    ConflictOfInterest,
+    DocumentKind,
+    DocumentStatus,
+    ScreeningOutcome,
+    Validity,
+)
+from .layout import LAYOUT_LIMITS, SIGNATORY_LIMITS, text_width_mm
+from .models import Application, AuditEntry, Document, Meeting, Section
+from .sections import sections_for
 
 
 def applications_for(user):
@@ -32,3 +52,214 @@ def dashboard_applications(user):
 
 def timeline(application):
     return application.audit_entries.select_related("actor").order_by("created_at", "pk")
+
+
+# --- Applications under review
+
+
+def _field_names(form):
+    if hasattr(form, "fields"):
+        return [str(form.fields[name].label) for name in form.errors if name in form.fields]
+    return []
+
+
+def completeness_problems(application):
+    """What is missing before the current stage can be submitted, as sentences naming it."""
+    problems = []
+    sections = {s.key: s for s in application.sections.all()}
+    for spec in sections_for(application):
+        section = sections.get(spec.key)
+        form = spec.form(section.data if section else {}, application=application)
+        if not section or not form.is_valid():
+            missing = _field_names(form) if section else []
+            if missing:
+                problems.append(
+                    _("“%(section)s” is incomplete: %(fields)s.")
+                    % {"section": spec.title, "fields": ", ".join(missing)}
+                )
+            else:
+                problems.append(_("“%(section)s” is incomplete.") % {"section": spec.title})
+        if section and section.reopened and not section.applicant_response.strip():
+            problems.append(_("Answer the reviewers' request in “%(section)s”.") % {"section": spec.title})
+    kinds = set(application.attachments.values_list("kind", flat=True))
+    for kind in settings.CERTIFICATION_REQUIRED_ATTACHMENTS.get(application.stage, []):
+        if kind not in kinds:
+            problems.append(_("Attach the %(kind)s.") % {"kind": AttachmentKind(kind).label.lower()})
+    return problems
+
+
+def _inline_diff(old, new):
+    """HTML marking what was removed and added, by character (Thai has no spaces between words)."""
+    parts = []
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(escape(old[a1:a2]))
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{escape(old[a1:a2])}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{escape(new[b1:b2])}</ins>")
+    return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
+
+
+def diff_versions(old, new):
+    """What changed between two snapshots: [{section, label, old, new, html}] for each changed value."""
+    changes = []
+    old_sections = {s["key"]: s for s in old["sections"]}
+    for section in new["sections"]:
+        before = dict(map(tuple, old_sections.get(section["key"], {}).get("items", [])))
+        after = dict(map(tuple, section["items"]))
+        for label in [*after, *(k for k in before if k not in after)]:
+            a, b = before.get(label, ""), after.get(label, "")
+            if a != b:
+                changes.append(
+                    {
+                        "section": section["title"],
+                        "label": label,
+                        "old": a,
+                        "new": b,
+                        "html": _inline_diff(a, b),
+                    }
+                )
+    old_files = {(f["name"], f["sha256"]) for f in old["attachments"]}
+    new_files = {(f["name"], f["sha256"]) for f in new["attachments"]}
+    for name, _sha in sorted(new_files - old_files):
+        changes.append({"section": _("Attachments"), "label": name, "old": "", "new": _("added"), "html": ""})
+    for name, _sha in sorted(old_files - new_files):
+        changes.append(
+            {"section": _("Attachments"), "label": name, "old": _("removed"), "new": "", "html": ""}
+        )
+    return changes
+
+
+def has_passed_screening(application):
+    latest = application.screenings.order_by("-screened_at", "-pk").first()
+    return latest is not None and latest.outcome == ScreeningOutcome.PASSED
+
+
+def score_summary(application, assignments=None):
+    """The secretariat's view of the evaluations: per-component means, the overall weighted scores'
+    mean, median and standard deviation, and whether the evaluators disagree."""
+    weights = settings.CERTIFICATION_COMPONENT_WEIGHTS
+    if assignments is None:
+        assignments = application.assignments.all()
+    done = [a for a in assignments if a.submitted_at and a.conflict == ConflictOfInterest.NONE]
+    totals = [a.weighted_score(weights) for a in done]
+    summary = {
+        "count": len(done),
+        "assigned": len([a for a in assignments if a.conflict != ConflictOfInterest.CONFLICTED]),
+        "totals": totals,
+        "components": {c: statistics.fmean(a.scores[c] for a in done) for c in Component.values}
+        if done
+        else {},
+        "mean": statistics.fmean(totals) if totals else None,
+        "median": statistics.median(totals) if totals else None,
+        "stdev": statistics.stdev(totals) if len(totals) > 1 else 0.0 if totals else None,
+        "spread": max(totals) - min(totals) if totals else None,
+        "recommendations": sorted({a.recommendation for a in done}),
+    }
+    summary["disagreement"] = bool(done) and (
+        len(summary["recommendations"]) > 1 or summary["spread"] > settings.CERTIFICATION_DISAGREEMENT_SPREAD
+    )
+    return summary
+
+
+def next_meeting_number(body, year):
+    return (Meeting.objects.filter(body=body, year=year).aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+# --- Documents
+
+
+def area_name(application):
+    """The name of the target area as the applicant gave it in the area section."""
+    section = application.sections.filter(key="area").first()
+    values = (section.data or {}).get("area_name", []) if section else []
+    return values[0].strip() if values and values[0] else ""
+
+
+def current_documents():
+    """Documents neither revoked nor superseded."""
+    return Document.objects.filter(revoked_at__isnull=True, superseded_by__isnull=True)
+
+
+def validity(document, today=None):
+    """What the verification page says: revoked, superseded, expired or valid."""
+    if document.revoked_at:
+        return Validity.REVOKED
+    if Document.objects.filter(supersedes=document).exists():
+        return Validity.SUPERSEDED
+    today = today or timezone.localdate()
+    if document.valid_until and today > document.valid_until:
+        return Validity.EXPIRED
+    return Validity.VALID
+
+
+def unfinished_documents(year):
+    return Document.objects.filter(year=year).exclude(status=DocumentStatus.READY).order_by("kind", "number")
+
+
+def preflight(year):
+    """What would make the documents of ``year`` wrong or fail, as sentences, before anything renders:
+    a round without signatories, signatures without an image (or whose file is gone), texts too long
+    for their line."""
+    problems = []
+    documents = list(unfinished_documents(year).select_related("round"))
+    rounds = {d.round for d in documents if d.round}
+    for award_round in sorted(rounds, key=lambda r: r.year):
+        signatories = list(award_round.signatories.all())
+        if not signatories:
+            problems.append(_("The round of %(year)s has no signatories.") % {"year": award_round.year})
+        for signatory in signatories:
+            if not signatory.signature:
+                problems.append(_("%(name)s has no signature image.") % {"name": signatory.name})
+            elif not signatory.signature.storage.exists(signatory.signature.name):
+                problems.append(_("The signature image of %(name)s is missing.") % {"name": signatory.name})
+    for document in documents:
+        for key, bold, size, width in LAYOUT_LIMITS[document.kind]:
+            text = document.data.get(key, "")
+            if text and text_width_mm(text, bold=bold, size_pt=size) > width:
+                problems.append(
+                    _("%(serial)s: “%(text)s” is too long for its line.")
+                    % {"serial": document.serial, "text": text}
+                )
+        for signatory in document.data.get("signatories", []):
+            for key, size, width in SIGNATORY_LIMITS:
+                if text_width_mm(signatory[key], bold=False, size_pt=size) > width:
+                    problems.append(
+                        _("%(serial)s: “%(text)s” is too long for its line.")
+                        % {"serial": document.serial, "text": signatory[key]}
+                    )
+    return list(dict.fromkeys(problems))
+
+
+def progress(year):
+    """Counts per rendering status, and the documents that failed with their errors."""
+    counts = dict.fromkeys(DocumentStatus.values, 0)
+    for row in Document.objects.filter(year=year).values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    total = sum(counts.values())
+    errors = list(
+        Document.objects.filter(year=year)
+        .exclude(last_error="")
+        .exclude(status=DocumentStatus.READY)
+        .order_by("kind", "number")
+        .values("serial", "status", "attempts", "last_error")
+    )
+    return {
+        "year": year,
+        "total": total,
+        "counts": counts,
+        "done": counts[DocumentStatus.READY],
+        "percent": round(100 * counts[DocumentStatus.READY] / total) if total else 100,
+        "finished": counts[DocumentStatus.PENDING] + counts[DocumentStatus.RENDERING] == 0,
+        "errors": errors,
+    }
+
+
+def printable_documents(year):
+    """The current, ready documents of a year in print order: certificates, plaques, promotion-zone
+    certificates, each by number."""
+    order = {kind: position for position, kind in enumerate(DocumentKind.values)}
+    documents = current_documents().filter(year=year, status=DocumentStatus.READY)
+    return sorted(documents, key=lambda d: (order[d.kind], d.number))

@@ -10,7 +10,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from . import awards
+from .services import awards, rendering
 
 logger = logging.getLogger(__name__)
 
@@ -37,25 +37,25 @@ def load_renderer(**kwargs):
 @shared_task(
     name="certification.render_document",
     bind=True,
-    acks_late=True,  # safe: rendering twice gives one file (awards.render_document)
+    acks_late=True,  # safe: rendering twice gives one file (rendering.render_document)
     ignore_result=True,  # the document row is the result
     reject_on_worker_lost=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=settings.DOCUMENT_RENDER_SOFT_TIME_LIMIT,
     time_limit=settings.DOCUMENT_RENDER_TIME_LIMIT,
 )
-def render_document(self, document_id):
+def task_render_document(self, document_id):
     """Renders one document's PDF; retries transient errors with exponential back-off (5 s to 5 min,
     jittered, at most MAX_RETRIES times), and records every other error on the document."""
     try:
-        awards.render_document(document_id)
+        rendering.render_document(document_id)
     except SoftTimeLimitExceeded as error:
-        awards.record_render_error(document_id, error, final=True)
+        rendering.record_render_error(document_id, error, final=True)
         raise
     except TRANSIENT_ERRORS as error:
         final = self.request.retries >= self.max_retries
         with contextlib.suppress(*TRANSIENT_ERRORS):  # the database may be what is failing
-            awards.record_render_error(document_id, error, final=final)
+            rendering.record_render_error(document_id, error, final=final)
         if final:
             raise
         countdown = get_exponential_backoff_interval(
@@ -64,12 +64,12 @@ def render_document(self, document_id):
         raise self.retry(exc=error, countdown=countdown) from error
     except Exception as error:
         logger.exception("Rendering document %s failed", document_id)
-        awards.record_render_error(document_id, error, final=True)
+        rendering.record_render_error(document_id, error, final=True)
         raise
 
 
 @shared_task(name="certification.expire_awards", ignore_result=True)
-def expire_awards():
+def task_expire_awards():
     """Every night (CELERY_BEAT_SCHEDULE): awards past their validity become expired."""
     count = awards.expire_awards()
     logger.info("%s award(s) expired", count)

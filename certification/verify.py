@@ -5,7 +5,7 @@ still valid, and the SHA-256 of its PDF so that a copy can be checked."""
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from . import awards
+from . import selectors
 from .models import Document
 
 
@@ -17,7 +17,7 @@ def verify(request, serial):
     context = {
         "document": document,
         "data": document.data,
-        "validity": awards.validity(document),
+        "validity": selectors.validity(document),
         "successor": Document.objects.filter(supersedes=document).only("serial").first(),
     }
     return render(request, "certification/verify.html", context)

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cities.models import Membership
 
-from . import rules, selectors, services
+from . import rules, selectors
 from .enums import REVISING_STATES, WRITING_STATES, AttachmentKind, Stage, Status
 from .forms import ApplicationCreateForm, AttachmentForm, WithdrawForm
 from .history import describe
 from .models import Section
 from .sections import sections_for, spec_for
+from .services import core, drafting
 from .uploads import UploadRefused, too_large_message
 
 
@@ -84,7 +85,7 @@ def create(request):
         messages.info(request, _("Create or join an organisation before you apply."))
         return redirect("apply:dashboard")
     if request.method == "POST" and form.is_valid():
-        application = services.create_application(actor=request.user, **form.cleaned_data)
+        application = drafting.create_application(actor=request.user, **form.cleaned_data)
         messages.success(
             request,
             _("The proposal was created as a draft. Fill in each section; your work is saved as you type."),
@@ -173,10 +174,10 @@ def section(request, pk, key):
         if not editable:
             messages.error(request, _("This section cannot be changed now."))
             return redirect("apply:detail", pk=pk)
-        content = services.content_of(request.POST)
+        content = drafting.content_of(request.POST)
         form = spec.form(content, application=application)
         try:
-            saved, form = services.save_section(
+            saved, form = drafting.save_section(
                 application,
                 key,
                 content,
@@ -184,7 +185,7 @@ def section(request, pk, key):
                 expected_version=_expected_version(request),
                 response=request.POST.get("applicant_response"),
             )
-        except services.EditConflict as exc:
+        except core.EditConflict as exc:
             conflict = _conflict_message(exc.section)
             saved = exc.section
         else:
@@ -231,15 +232,15 @@ def autosave(request, pk, key):
     """Saves a section while the applicant types; answers JSON for static/js/autosave.js."""
     application = _application(request, pk)
     try:
-        saved, _form = services.save_section(
+        saved, _form = drafting.save_section(
             application,
             key,
-            services.content_of(request.POST),
+            drafting.content_of(request.POST),
             actor=request.user,
             expected_version=_expected_version(request),
             response=request.POST.get("applicant_response"),
         )
-    except services.EditConflict as exc:
+    except core.EditConflict as exc:
         return JsonResponse(
             {
                 "ok": False,
@@ -249,7 +250,7 @@ def autosave(request, pk, key):
             },
             status=409,
         )
-    except services.WorkflowError as exc:
+    except core.WorkflowError as exc:
         return JsonResponse({"ok": False, "message": str(exc)}, status=400)
     return JsonResponse(
         {
@@ -279,7 +280,7 @@ def attachments(request, pk):
             form.errors["file"] = form.error_class([too_large_message()])
         elif form.is_valid():
             try:
-                attachment = services.add_attachment(
+                attachment = drafting.add_attachment(
                     application, form.cleaned_data["file"], form.cleaned_data["kind"], actor=request.user
                 )
             except UploadRefused as exc:
@@ -331,8 +332,8 @@ def attachment_delete(request, pk, attachment_pk):
     application = _application(request, pk)
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
     try:
-        services.delete_attachment(attachment, actor=request.user)
-    except services.WorkflowError as exc:
+        drafting.delete_attachment(attachment, actor=request.user)
+    except core.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
@@ -359,7 +360,7 @@ def review(request, pk):
         {
             "application": application,
             "rows": rows,
-            "problems": services.completeness_problems(application) if can_submit else [],
+            "problems": selectors.completeness_problems(application) if can_submit else [],
             "can_submit": can_submit,
             "attachments": application.attachments.all(),
             "stage_is_plan": application.stage == Stage.PLAN,
@@ -372,12 +373,12 @@ def review(request, pk):
 def submit(request, pk):
     application = _application(request, pk)
     try:
-        services.submit(application, actor=request.user)
-    except services.IncompleteApplication as exc:
+        drafting.submit(application, actor=request.user)
+    except core.IncompleteApplication as exc:
         for problem in exc.problems:
             messages.error(request, problem)
         return redirect("apply:review", pk=pk)
-    except services.WorkflowError as exc:
+    except core.WorkflowError as exc:
         messages.info(request, str(exc))
         return redirect("apply:detail", pk=pk)
     messages.success(
@@ -393,8 +394,8 @@ def withdraw(request, pk):
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw(application, actor=request.user, reason=form.cleaned_data["reason"])
-        except services.WorkflowError as exc:
+            drafting.withdraw(application, actor=request.user, reason=form.cleaned_data["reason"])
+        except core.WorkflowError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("The application was withdrawn."))

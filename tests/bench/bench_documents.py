@@ -27,10 +27,11 @@ import weasyprint
 import weasyprint.draw.text
 from django.conf import settings
 
-from certification import awards, documents
+from certification import documents
 from certification.documents import DOCUMENT_BASE_URL, FONT_CONFIG, OwnFilesFetcher
 from certification.enums import DocumentKind, DocumentStatus
 from certification.models import Document
+from certification.services import awards, rendering
 from smartcity.celery import app
 from tests.certification.awards_helpers import endorsed, round_2565, secretariat
 from tests.conftest import celery_worker_process, wait_for, worker_database_env
@@ -73,7 +74,7 @@ def pipeline(concurrency, total):
 
         assert ping.delay().get(timeout=60) == "pong"
         start = time.perf_counter()
-        awards.render_year(2565, check=False)
+        rendering.render_year(2565, check=False)
 
         def done():
             pids = pool_pids(process.pid)

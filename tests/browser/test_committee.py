@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from certification import services
 from certification.enums import Body, Role, Status
 from certification.models import Application, AuditEntry
+from certification.services import drafting
 from tests.factories import (
     COMPLETE_PLAN,
     ApplicationFactory,
@@ -57,10 +57,10 @@ def test_staff_walk_an_application_from_submitted_to_endorsed(browser, live_serv
 
     application = ApplicationFactory(complete=True)
     applicant = application.created_by
-    services.add_attachment(
+    drafting.add_attachment(
         application, SimpleUploadedFile("p.pdf", PDF), "proposal_document", actor=applicant
     )
-    services.submit(application, actor=applicant)
+    drafting.submit(application, actor=applicant)
     secretariat = UserFactory(role=Role.SECRETARIAT, first_name="เลขา")
     secretary = UserFactory(role=Role.COMMITTEE_SECRETARY)
     evaluator = UserFactory(role=Role.EVALUATOR, first_name="ผู้ประเมิน")
@@ -92,11 +92,11 @@ def test_staff_walk_an_application_from_submitted_to_endorsed(browser, live_serv
         "services_ENV": services_content(),
         "services_MOB": services_content("x"),
     }.items():
-        services.save_section(application, key, content, actor=applicant, expected_version=0)
-    services.add_attachment(
+        drafting.save_section(application, key, content, actor=applicant, expected_version=0)
+    drafting.add_attachment(
         application, SimpleUploadedFile("plan.pdf", PDF), "plan_document", actor=applicant
     )
-    services.submit(application, actor=applicant)
+    drafting.submit(application, actor=applicant)
 
     run_action(page, live_server, application, "เริ่มการประเมินแผน")
     page.goto(f"{live_server.url}/admin/certification/application/{application.pk}/change/")

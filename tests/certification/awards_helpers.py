@@ -7,9 +7,9 @@ import subprocess
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from certification import awards
 from certification.enums import DigitStyle, Role, Status
 from certification.models import AwardRound, Signatory
+from certification.services import awards
 from tests.factories import COMPLETE_PROPOSAL, ApplicationFactory, UserFactory
 
 

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from certification import services
 from certification.enums import Role, Status
+from certification.services import core, drafting, review
 from tests.certification.test_services import submitted_proposal
 from tests.conftest import count_queries
 from tests.factories import UserFactory
@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 def resubmitted():
     secretariat = UserFactory(role=Role.SECRETARIAT)
     application = submitted_proposal()
-    services.transition(application, Status.SCREENING, actor=secretariat)
-    services.return_for_changes(application, actor=secretariat, requests={"vision": "ระบุเป้าหมายเป็นตัวเลข"})
+    core.transition(application, Status.SCREENING, actor=secretariat)
+    review.return_for_changes(application, actor=secretariat, requests={"vision": "ระบุเป้าหมายเป็นตัวเลข"})
     section = application.sections.get(key="vision")
-    services.save_section(
+    drafting.save_section(
         application,
         "vision",
         {"vision": ["เมืองน่าอยู่ของทุกคน"], "goals": ["ลดฝุ่น PM2.5 ร้อยละ 40"]},
@@ -25,7 +25,7 @@ def resubmitted():
         expected_version=section.version,
         response="แก้แล้ว",
     )
-    services.submit(application, actor=application.created_by)
+    drafting.submit(application, actor=application.created_by)
     return application, secretariat
 
 

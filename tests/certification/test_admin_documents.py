@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from certification import awards
 from certification.enums import DocumentKind, DocumentStatus, Role
 from certification.models import Document
+from certification.services import rendering
 from tests.certification.awards_helpers import awarded, endorsed, pdftotext, round_2565
 from tests.factories import UserFactory
 
@@ -25,7 +25,7 @@ def official(client):
 
 def test_progress_json_counts_documents_by_status(official):
     award = awarded(round_2565())
-    awards.render_document(award.documents.get(kind=DocumentKind.PLAQUE).pk)
+    rendering.render_document(award.documents.get(kind=DocumentKind.PLAQUE).pk)
     url = reverse("admin:certification_awardround_progress", args=[award.round.pk])
     state = official.get(url).json()
     assert (state["total"], state["done"], state["percent"], state["finished"]) == (2, 1, 50, False)
@@ -59,7 +59,8 @@ def test_render_from_the_admin_queues_every_document_not_ready(official, django_
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = official.post(url)
     assert response.status_code == 302
-    assert len(callbacks) == 1  # one callback queues both documents
+    queued = sorted(callback.keywords["document_id"] for callback in callbacks)  # one task per document
+    assert queued == sorted(Document.objects.values_list("pk", flat=True))
     assert list(Document.objects.values_list("status", flat=True)) == ["pending", "pending"]
 
 
@@ -76,7 +77,7 @@ def test_preview_renders_a_template_with_sample_data(official):
 def test_zip_download_holds_the_ready_documents(official):
     award = awarded(round_2565())
     for document in award.documents.all():
-        awards.render_document(document.pk)
+        rendering.render_document(document.pk)
     response = official.get(reverse("admin:certification_awardround_zip", args=[award.round.pk]))
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert sorted(archive.namelist()) == ["SCP-2565-001.pdf", "SCT-2565-001.pdf"]

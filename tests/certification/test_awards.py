@@ -14,11 +14,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from certification import awards
+from certification import selectors
 from certification.documents import RefusedResource
 from certification.enums import AwardStatus, DocumentKind, DocumentStatus, Status, Validity
 from certification.models import AuditEntry, Award, Document
-from certification.services import WorkflowError
+from certification.services import awards, rendering
+from certification.services.core import WorkflowError
 from cities.enums import CertifiedCityStatus
 from cities.models import CertifiedCity, PromotionZone
 from tests.certification.awards_helpers import (
@@ -140,7 +141,7 @@ def test_a_promotion_zone_certificate_names_the_zone_and_is_issued_once():
         "จังหวัดลำพูน",
         "๙ พฤศจิกายน ๒๕๖๕",
     )
-    rendered = awards.render_document(document.pk)
+    rendered = rendering.render_document(document.pk)
     text = pdftotext(rendered.file.read())
     assert "เขตส่งเสริมเมืองอัจฉริยะลำพูน" in text
     assert "มติคณะกรรมการ ครั้งที่ 1/2565" in text
@@ -156,8 +157,8 @@ def test_reissue_gives_a_new_serial_that_supersedes_the_old_one():
     old = award.documents.get(kind=DocumentKind.AWARD_CERTIFICATE)
     new = awards.reissue(old, actor=secretariat(), reason="แก้ชื่อหน่วยงาน")
     assert (new.serial, new.supersedes, new.issued_on) == ("SCT-2565-002", old, old.issued_on)
-    assert awards.validity(old) == Validity.SUPERSEDED
-    assert awards.validity(new, today=datetime.date(2024, 1, 1)) == Validity.VALID
+    assert selectors.validity(old) == Validity.SUPERSEDED
+    assert selectors.validity(new, today=datetime.date(2024, 1, 1)) == Validity.VALID
     award.certified_city.refresh_from_db()
     assert award.certified_city.certificate_serial == "SCT-2565-002"
     with pytest.raises(WorkflowError):
@@ -172,7 +173,7 @@ def test_revoking_a_document_of_an_award_revokes_the_award_and_its_documents():
     award.certified_city.refresh_from_db()
     assert award.status == AwardStatus.REVOKED
     assert award.certified_city.status == CertifiedCityStatus.REVOKED
-    assert [awards.validity(d) for d in award.documents.all()] == [Validity.REVOKED, Validity.REVOKED]
+    assert [selectors.validity(d) for d in award.documents.all()] == [Validity.REVOKED, Validity.REVOKED]
     with pytest.raises(WorkflowError):
         awards.reissue(certificate, actor=secretariat(), reason="x")
 
@@ -180,8 +181,8 @@ def test_revoking_a_document_of_an_award_revokes_the_award_and_its_documents():
 def test_validity_expires_after_valid_until():
     award = awarded(round_2565())
     document = award.documents.first()
-    assert awards.validity(document, today=datetime.date(2025, 1, 9)) == Validity.VALID
-    assert awards.validity(document, today=datetime.date(2025, 1, 10)) == Validity.EXPIRED
+    assert selectors.validity(document, today=datetime.date(2025, 1, 9)) == Validity.VALID
+    assert selectors.validity(document, today=datetime.date(2025, 1, 10)) == Validity.EXPIRED
 
 
 def test_expiring_marks_the_awards_past_their_validity_and_their_registry_records():
@@ -203,11 +204,11 @@ def test_expiring_marks_the_awards_past_their_validity_and_their_registry_record
 
 
 def test_the_expiry_runs_every_night_and_from_the_command(capsys):
-    from certification.tasks import expire_awards
+    from certification.tasks import task_expire_awards
     from smartcity.celery import app
 
     entry = app.conf.beat_schedule["expire-awards"]
-    assert entry["task"] == expire_awards.name
+    assert entry["task"] == task_expire_awards.name
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {5})
     award = awarded(round_2565())
     Award.objects.filter(pk=award.pk).update(valid_until=datetime.date(2020, 1, 1))
@@ -223,7 +224,7 @@ def test_the_expiry_runs_every_night_and_from_the_command(capsys):
 def test_a_rendered_certificate_reads_the_area_the_thai_date_and_the_serial(tmp_path):
     award = awarded(round_2565())
     certificate = award.documents.get(kind=DocumentKind.AWARD_CERTIFICATE)
-    rendered = awards.render_document(certificate.pk)
+    rendered = rendering.render_document(certificate.pk)
     pdf = rendered.file.read()
     text = pdftotext(pdf)
     assert "ลำปางเมืองน่าอยู่อัจฉริยะ\n" in text
@@ -241,7 +242,7 @@ def test_a_rendered_certificate_reads_the_area_the_thai_date_and_the_serial(tmp_
 
 def test_the_plaque_is_vector_only_with_bleed_and_reads_its_serial(tmp_path):
     award = awarded(round_2565())
-    plaque = awards.render_document(award.documents.get(kind=DocumentKind.PLAQUE).pk)
+    plaque = rendering.render_document(award.documents.get(kind=DocumentKind.PLAQUE).pk)
     (tmp_path / "plaque.pdf").write_bytes(plaque.file.read())
     images = subprocess.run(["pdfimages", "-list", tmp_path / "plaque.pdf"], capture_output=True, text=True)
     assert images.stdout.splitlines()[2:] == []
@@ -255,13 +256,13 @@ def test_the_plaque_is_vector_only_with_bleed_and_reads_its_serial(tmp_path):
 def test_rendering_twice_keeps_one_file_and_one_serial():
     award = awarded(round_2565())
     certificate = award.documents.get(kind=DocumentKind.AWARD_CERTIFICATE)
-    first = awards.render_document(certificate.pk)
-    second = awards.render_document(certificate.pk)
+    first = rendering.render_document(certificate.pk)
+    second = rendering.render_document(certificate.pk)
     assert (second.serial, second.sha256, second.attempts) == (first.serial, first.sha256, 1)
     assert private_files() == ["2565/SCT-2565-001.pdf"]
     # A lost file is rendered again, to the same name and the same bytes.
     Path(first.file.path).unlink()
-    third = awards.render_document(certificate.pk)
+    third = rendering.render_document(certificate.pk)
     assert (third.sha256, third.attempts) == (first.sha256, 2)
     assert private_files() == ["2565/SCT-2565-001.pdf"]
 
@@ -273,12 +274,12 @@ def test_a_copy_left_half_written_by_a_killed_worker_is_removed_when_the_documen
     folder.mkdir(parents=True)
     (folder / ".SCT-2565-001.pdf.rendering-k1ll3d").write_bytes(b"%PDF-1.7 half")
     (folder / ".SCP-2565-001.pdf.rendering-0ther").write_bytes(b"%PDF-1.7 being written")
-    awards.render_document(certificate.pk)
+    rendering.render_document(certificate.pk)
     assert private_files() == ["2565/.SCP-2565-001.pdf.rendering-0ther", "2565/SCT-2565-001.pdf"]
 
 
 def test_rendering_a_missing_document_returns_none():
-    assert awards.render_document(987654) is None
+    assert rendering.render_document(987654) is None
 
 
 def test_a_missing_signature_image_fails_the_render_with_a_clear_error():
@@ -287,8 +288,8 @@ def test_a_missing_signature_image_fails_the_render_with_a_clear_error():
     Path(signatory.signature.path).unlink()
     certificate = award.documents.get(kind=DocumentKind.AWARD_CERTIFICATE)
     with pytest.raises(RefusedResource) as failure:
-        awards.render_document(certificate.pk)
-    awards.record_render_error(certificate.pk, failure.value, final=True)
+        rendering.render_document(certificate.pk)
+    rendering.record_render_error(certificate.pk, failure.value, final=True)
     certificate.refresh_from_db()
     assert certificate.status == DocumentStatus.FAILED
     assert certificate.last_error.startswith(
@@ -303,25 +304,25 @@ def test_preflight_lists_missing_signatures_and_names_too_long():
     award_round = round_2565(signature=False)
     awarded(award_round, title="เมืองอัจฉริยะ" * 8)
     with translation.override("en"):
-        problems = awards.preflight(2565)
+        problems = selectors.preflight(2565)
     long_name = "เมืองอัจฉริยะ" * 8
     assert problems == [
         "นายทดสอบ ลงนาม has no signature image.",
         f"SCT-2565-001: “{long_name}” is too long for its line.",
         f"SCP-2565-001: “{long_name}” is too long for its line.",
     ]
-    with pytest.raises(awards.PreflightFailed):
-        awards.render_year(2565)
+    with pytest.raises(rendering.PreflightFailed):
+        rendering.render_year(2565)
 
 
 def test_preflight_passes_a_round_that_is_complete():
     awarded(round_2565())
-    assert awards.preflight(2565) == []
+    assert selectors.preflight(2565) == []
 
 
 def test_render_round_command_queues_every_document_not_ready(django_capture_on_commit_callbacks):
     award = awarded(round_2565())
-    awards.render_document(award.documents.get(kind=DocumentKind.PLAQUE).pk)
+    rendering.render_document(award.documents.get(kind=DocumentKind.PLAQUE).pk)
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         call_command("render_round", "2565", stdout=out)
@@ -333,8 +334,8 @@ def test_merged_pdf_and_zip_hold_every_ready_document(tmp_path):
     award_round = round_2565()
     for title in ["เมืองหนึ่ง", "เมืองสอง"]:
         for document in awarded(award_round, title=title).documents.all():
-            awards.render_document(document.pk)
-    merged = awards.merged_pdf(2565)
+            rendering.render_document(document.pk)
+    merged = rendering.merged_pdf(2565)
     text = pdftotext(merged)
     assert [s for s in ["SCT-2565-001", "SCT-2565-002", "SCP-2565-001", "SCP-2565-002"] if s in text] == [
         "SCT-2565-001",
@@ -344,7 +345,7 @@ def test_merged_pdf_and_zip_hold_every_ready_document(tmp_path):
     ]
     assert text.index("SCT-2565-002") < text.index("SCP-2565-001")
     with open(tmp_path / "d.zip", "wb") as output:
-        awards.zip_archive(2565, output)
+        rendering.zip_archive(2565, output)
     with zipfile.ZipFile(tmp_path / "d.zip") as archive:
         assert sorted(archive.namelist()) == [
             "SCP-2565-001.pdf",
@@ -359,7 +360,7 @@ def test_merged_pdf_and_zip_hold_every_ready_document(tmp_path):
 
 def test_verify_page_shows_the_area_round_status_and_checksum(client):
     award = awarded(round_2565())
-    certificate = awards.render_document(award.documents.get(kind=DocumentKind.AWARD_CERTIFICATE).pk)
+    certificate = rendering.render_document(award.documents.get(kind=DocumentKind.AWARD_CERTIFICATE).pk)
     html = client.get("/verify/SCT-2565-001/").content.decode()
     assert "ลำปางเมืองน่าอยู่อัจฉริยะ" in html
     assert certificate.sha256 in html

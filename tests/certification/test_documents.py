@@ -16,7 +16,7 @@ import zxingcpp
 from PIL import Image
 from weasyprint.formatting_structure.boxes import LineBox, TextBox
 
-from certification import awards, documents
+from certification import documents, snapshots
 from certification.documents import DOCUMENT_BASE_URL, OwnFilesFetcher, RefusedResource, render_pdf
 
 SARABUN_FILES = fontpkg_sarabun.ROOT / "files"
@@ -262,7 +262,7 @@ def pictures(pdf, tmp_path, name):
 def test_a_worker_renders_a_document_as_its_standalone_html_shows_it(kind, tmp_path):
     """Workers apply the style sheet apart, parsed once (render_document_pdf); the HTML with the
     style sheet inside (what a browser or Chromium gets) must look the same, page for page."""
-    data = awards.sample_snapshot(kind)
+    data = snapshots.sample_snapshot(kind)
     standalone = documents.document_html(kind, "v1", data)
     assert "<style>" in standalone
     assert "<style>" not in documents.document_html(kind, "v1", data, with_style=False)

@@ -15,9 +15,9 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from certification import awards
 from certification.enums import DocumentKind, DocumentStatus
 from certification.models import Document
+from certification.services import awards, rendering
 from tests.certification.awards_helpers import (
     awarded,
     endorsed,
@@ -61,7 +61,7 @@ def test_queueing_a_ready_round_again_keeps_one_file_each(worker_log):
         awarded(award_round)
         assert wait_for(lambda: all_ready(2), timeout=90)
         sums = dict(Document.objects.values_list("serial", "sha256"))
-        awards.queue_rendering(list(Document.objects.values_list("pk", flat=True)))  # delivered twice
+        rendering.queue_rendering(list(Document.objects.values_list("pk", flat=True)))  # delivered twice
         assert wait_for(lambda: worker_log.read_text().count("succeeded") >= 4, timeout=60)
     assert dict(Document.objects.values_list("serial", "sha256")) == sums
     assert list(Document.objects.values_list("attempts", flat=True)) == [1, 1]
@@ -99,7 +99,7 @@ def kill_while_rendering(process):
 def assert_every_document_ready_once():
     assert Document.objects.filter(status=DocumentStatus.READY).count() == 2 * BATCH
     assert document_files() == sorted(f"{s}.pdf" for s in Document.objects.values_list("serial", flat=True))
-    assert all(awards.file_is_intact(document) for document in Document.objects.all())
+    assert all(rendering.file_is_intact(document) for document in Document.objects.all())
 
 
 @pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis: redelivery of unacknowledged tasks")

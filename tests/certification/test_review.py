@@ -7,9 +7,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from certification import clock, services
+from certification import clock, selectors
 from certification.enums import Body, NotificationStatus, Role, ScreeningOutcome, Status
 from certification.models import Application, AuditEntry, ChecklistItem, Notification
+from certification.services import core, drafting, outbox, review
 from tests.factories import ApplicationFactory, UserFactory, meeting_resolution, member_of
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +29,9 @@ def plan_in_evaluation(settings):
 
 def evaluate(application, secretariat, scores, recommendation):
     evaluator = UserFactory(role=Role.EVALUATOR)
-    assignment = services.assign_evaluator(application, evaluator, actor=secretariat)
-    services.declare_conflict(assignment, actor=evaluator, conflicted=False)
-    return services.submit_evaluation(
+    assignment = review.assign_evaluator(application, evaluator, actor=secretariat)
+    review.declare_conflict(assignment, actor=evaluator, conflicted=False)
+    return review.submit_evaluation(
         assignment,
         actor=evaluator,
         scores=dict(zip(WEIGHTS, scores, strict=True)),
@@ -44,7 +45,7 @@ def test_score_summary_on_a_worked_example(plan_in_evaluation):
     evaluate(application, secretariat, [80, 70, 60, 90, 50], "approve")  # (80+70+60+180+50)/6 = 73.33
     evaluate(application, secretariat, [70, 70, 70, 70, 70], "approve")  # 70
     evaluate(application, secretariat, [90, 80, 70, 60, 100], "revise")  # (90+80+70+120+100)/6 = 76.67
-    summary = services.score_summary(application)
+    summary = selectors.score_summary(application)
     assert [round(t, 2) for t in summary["totals"]] == [73.33, 70.0, 76.67]
     assert round(summary["mean"], 2) == 73.33
     assert round(summary["median"], 2) == 73.33
@@ -62,23 +63,23 @@ def test_disagreement_also_when_scores_lie_far_apart(plan_in_evaluation):
     application, secretariat = plan_in_evaluation
     evaluate(application, secretariat, [90, 90, 90, 90, 90], "approve")
     evaluate(application, secretariat, [80, 80, 80, 80, 80], "approve")
-    assert services.score_summary(application)["disagreement"] is False  # 10 points apart
+    assert selectors.score_summary(application)["disagreement"] is False  # 10 points apart
     evaluate(application, secretariat, [70, 70, 70, 70, 70], "approve")
-    assert services.score_summary(application)["disagreement"] is True  # 20 points apart
+    assert selectors.score_summary(application)["disagreement"] is True  # 20 points apart
 
 
 def test_an_evaluator_must_declare_before_scoring_and_scores_are_checked(plan_in_evaluation):
     application, secretariat = plan_in_evaluation
     evaluator = UserFactory(role=Role.EVALUATOR)
-    assignment = services.assign_evaluator(application, evaluator, actor=secretariat)
+    assignment = review.assign_evaluator(application, evaluator, actor=secretariat)
     scores = dict.fromkeys(WEIGHTS, 50)
-    with pytest.raises(services.WorkflowError, match="โปรดแจ้งว่าไม่มีส่วนได้เสียก่อนประเมิน"):
-        services.submit_evaluation(
+    with pytest.raises(core.WorkflowError, match="โปรดแจ้งว่าไม่มีส่วนได้เสียก่อนประเมิน"):
+        review.submit_evaluation(
             assignment, actor=evaluator, scores=scores, domain_assessments={}, recommendation="approve"
         )
-    services.declare_conflict(assignment, actor=evaluator, conflicted=False)
-    with pytest.raises(services.IncompleteApplication) as incomplete:
-        services.submit_evaluation(
+    review.declare_conflict(assignment, actor=evaluator, conflicted=False)
+    with pytest.raises(core.IncompleteApplication) as incomplete:
+        review.submit_evaluation(
             assignment, actor=evaluator, scores={**scores, "services": 101}, domain_assessments={"ENV": "ดี"},
             recommendation="maybe",
         )  # fmt: skip
@@ -93,8 +94,8 @@ def test_an_evaluator_must_declare_before_scoring_and_scores_are_checked(plan_in
 
 def test_only_working_group_members_are_assigned(plan_in_evaluation):
     application, secretariat = plan_in_evaluation
-    with pytest.raises(services.WorkflowError, match="ไม่ได้เป็นคณะทำงาน"):
-        services.assign_evaluator(application, UserFactory(role=Role.OFFICIAL), actor=secretariat)
+    with pytest.raises(core.WorkflowError, match="ไม่ได้เป็นคณะทำงาน"):
+        review.assign_evaluator(application, UserFactory(role=Role.OFFICIAL), actor=secretariat)
 
 
 @pytest.fixture
@@ -103,7 +104,7 @@ def conflicted(plan_in_evaluation, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     application.status = Status.PROMOTION_ZONE
-    attachment = services.add_attachment(
+    attachment = drafting.add_attachment(
         application,
         SimpleUploadedFile("แผน.pdf", b"%PDF-1.4\n%%EOF\n"),
         "plan_document",
@@ -112,7 +113,7 @@ def conflicted(plan_in_evaluation, client):
     Application.objects.filter(pk=application.pk).update(status=Status.EVALUATION)
     application.status = Status.EVALUATION
     evaluator = UserFactory(role=Role.EVALUATOR)
-    assignment = services.assign_evaluator(application, evaluator, actor=secretariat)
+    assignment = review.assign_evaluator(application, evaluator, actor=secretariat)
     client.force_login(evaluator)
     return application, assignment, evaluator, attachment
 
@@ -132,7 +133,7 @@ def test_an_assigned_evaluator_sees_the_plan_until_declaring_a_conflict(client, 
     assert application.title in client.get(changelist).content.decode()
     for url in admin_urls(application, attachment):
         assert client.get(url).status_code == 200, url
-    services.declare_conflict(assignment, actor=evaluator, conflicted=True, note="เคยเป็นที่ปรึกษาของเทศบาล")
+    review.declare_conflict(assignment, actor=evaluator, conflicted=True, note="เคยเป็นที่ปรึกษาของเทศบาล")
     html = client.get(changelist).content.decode()
     assert application.title not in html
     assert "0 ใบสมัคร" in html or "0 applications" in html
@@ -147,14 +148,14 @@ def test_evaluators_do_not_see_others_scores_before_submitting(client, plan_in_e
     application, secretariat = plan_in_evaluation
     evaluate(application, secretariat, [90, 90, 90, 90, 90], "approve")
     late = UserFactory(role=Role.EVALUATOR)
-    assignment = services.assign_evaluator(application, late, actor=secretariat)
-    services.declare_conflict(assignment, actor=late, conflicted=False)
+    assignment = review.assign_evaluator(application, late, actor=secretariat)
+    review.declare_conflict(assignment, actor=late, conflicted=False)
     client.force_login(late)
     url = reverse("admin:certification_application_change", args=[application.pk])
     html = client.get(url).content.decode()
     assert "แสดงเมื่อท่านส่งผลการประเมินของท่านแล้ว" in html
     assert 'id="score-mean"' not in html
-    services.submit_evaluation(
+    review.submit_evaluation(
         assignment,
         actor=late,
         scores=dict.fromkeys(WEIGHTS, 60),
@@ -168,7 +169,7 @@ def test_evaluators_do_not_see_others_scores_before_submitting(client, plan_in_e
 def test_the_outbox_holds_mail_until_released(plan_in_evaluation):
     application, secretariat = plan_in_evaluation
     member_of(application.organisation)
-    services.return_for_changes(application, actor=secretariat, requests={"infrastructure": "ระบุงบลงทุนรายปี"})
+    review.return_for_changes(application, actor=secretariat, requests={"infrastructure": "ระบุงบลงทุนรายปี"})
     notification = Notification.objects.get(application=application)
     assert notification.status == NotificationStatus.HELD
     assert notification.event == "certification.application.revision_requested"
@@ -178,24 +179,24 @@ def test_the_outbox_holds_mail_until_released(plan_in_evaluation):
     assert sorted(notification.recipients.splitlines()) == sorted(
         m.user.email for m in application.organisation.memberships.all()
     )
-    services.release_notification(notification, actor=secretariat, subject="แก้ไขแผน / Revise the plan")
+    outbox.release_notification(notification, actor=secretariat, subject="แก้ไขแผน / Revise the plan")
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "แก้ไขแผน / Revise the plan"
     notification.refresh_from_db()
     assert (notification.status, notification.released_by) == (NotificationStatus.SENT, secretariat)
     assert AuditEntry.objects.filter(action="certification.notification.sent").count() == 1
-    with pytest.raises(services.WorkflowError):
-        services.release_notification(notification, actor=secretariat)
+    with pytest.raises(core.WorkflowError):
+        outbox.release_notification(notification, actor=secretariat)
     assert len(mail.outbox) == 1
 
 
 def test_a_failed_delivery_is_recorded(plan_in_evaluation):
     application, secretariat = plan_in_evaluation
-    services.transition(application, Status.RECOMMENDED, actor=secretariat)
+    core.transition(application, Status.RECOMMENDED, actor=secretariat)
     assert not Notification.objects.exists()  # a working-group recommendation is not sent to applicants
-    services.transition(application, Status.REJECTED, actor=secretariat, note="ไม่ผ่าน")
+    core.transition(application, Status.REJECTED, actor=secretariat, note="ไม่ผ่าน")
     notification = Notification.objects.get()
-    services.release_notification(notification, actor=secretariat, recipients="")
+    outbox.release_notification(notification, actor=secretariat, recipients="")
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.FAILED
     assert notification.error == "ValueError: จดหมายไม่มีผู้รับ"
@@ -208,28 +209,28 @@ def test_every_step_of_the_walk_leaves_an_audit_entry():
     secretary = UserFactory(role=Role.COMMITTEE_SECRETARY)
     committee = meeting_resolution(Body.COMMITTEE, recorded_by=secretary)
     subcommittee = meeting_resolution(Body.SUBCOMMITTEE, recorded_by=secretary)
-    services.start_screening(application, actor=secretariat)
+    review.start_screening(application, actor=secretariat)
     checklist = {str(i.pk): {"met": True, "note": ""} for i in ChecklistItem.objects.filter(is_active=True)}
-    services.record_screening(
+    review.record_screening(
         application, actor=secretariat, outcome=ScreeningOutcome.PASSED, checklist=checklist
     )
-    services.acknowledge_promotion_zone(application, actor=secretary, resolution=committee)
+    review.acknowledge_promotion_zone(application, actor=secretary, resolution=committee)
     Application.objects.filter(pk=application.pk).update(status=Status.PLAN_SUBMITTED)
     application.refresh_from_db()
-    services.start_evaluation(application, actor=secretariat)
+    review.start_evaluation(application, actor=secretariat)
     evaluator = UserFactory(role=Role.EVALUATOR)
-    assignment = services.assign_evaluator(application, evaluator, actor=secretariat)
-    services.declare_conflict(assignment, actor=evaluator, conflicted=False)
-    services.submit_evaluation(
+    assignment = review.assign_evaluator(application, evaluator, actor=secretariat)
+    review.declare_conflict(assignment, actor=evaluator, conflicted=False)
+    review.submit_evaluation(
         assignment,
         actor=evaluator,
         scores=dict.fromkeys(WEIGHTS, 80),
         domain_assessments={"ENV": "ดี", "MOB": "ดี"},
         recommendation="approve",
     )
-    services.transition(application, Status.RECOMMENDED, actor=secretariat)
-    services.transition(application, Status.SUBCOMMITTEE_APPROVED, actor=secretary, resolution=subcommittee)
-    services.transition(application, Status.ENDORSED, actor=secretary, resolution=committee)
+    core.transition(application, Status.RECOMMENDED, actor=secretariat)
+    core.transition(application, Status.SUBCOMMITTEE_APPROVED, actor=secretary, resolution=subcommittee)
+    core.transition(application, Status.ENDORSED, actor=secretary, resolution=committee)
     actions = list(
         AuditEntry.objects.filter(application=application).order_by("pk").values_list("action", flat=True)
     )
@@ -257,15 +258,13 @@ def test_screening_that_misses_a_criterion_cannot_pass():
     secretariat = UserFactory(role=Role.SECRETARIAT)
     items = list(ChecklistItem.objects.filter(is_active=True))
     checklist = {str(i.pk): {"met": i != items[0]} for i in items}
-    with pytest.raises(services.WorkflowError, match="ไม่ผ่านเกณฑ์ข้อใดข้อหนึ่ง"):
-        services.record_screening(
+    with pytest.raises(core.WorkflowError, match="ไม่ผ่านเกณฑ์ข้อใดข้อหนึ่ง"):
+        review.record_screening(
             application, actor=secretariat, outcome=ScreeningOutcome.PASSED, checklist=checklist
         )
-    with pytest.raises(services.WorkflowError, match="โปรดตอบทุกเกณฑ์"):
-        services.record_screening(
-            application, actor=secretariat, outcome=ScreeningOutcome.PASSED, checklist={}
-        )
-    services.record_screening(
+    with pytest.raises(core.WorkflowError, match="โปรดตอบทุกเกณฑ์"):
+        review.record_screening(application, actor=secretariat, outcome=ScreeningOutcome.PASSED, checklist={})
+    review.record_screening(
         application, actor=secretariat, outcome=ScreeningOutcome.RETURNED, checklist=checklist,
         reason="ขอบเขตไม่ชัด", section_requests={"area": "ระบุขอบเขตเป็นแผนที่"},
     )  # fmt: skip
@@ -279,9 +278,9 @@ def test_meetings_are_numbered_per_body_and_buddhist_year():
     resolution = meeting_resolution(Body.SUBCOMMITTEE, recorded_by=secretary, number=1, year=2565)
     assert str(resolution.meeting) == "คณะอนุกรรมการขับเคลื่อนและบริหารโครงการเมืองอัจฉริยะ ครั้งที่ 1/2565"
     assert str(resolution) == f"{resolution.meeting} มติที่ 1"
-    assert services.next_meeting_number(Body.SUBCOMMITTEE, 2565) == 2
-    assert services.next_meeting_number(Body.COMMITTEE, 2565) == 1
-    second = services.record_resolution(resolution.meeting, actor=secretary, text="เห็นชอบแผน 15 แผน")
+    assert selectors.next_meeting_number(Body.SUBCOMMITTEE, 2565) == 2
+    assert selectors.next_meeting_number(Body.COMMITTEE, 2565) == 1
+    second = review.record_resolution(resolution.meeting, actor=secretary, text="เห็นชอบแผน 15 แผน")
     assert second.number == 2
 
 

@@ -1,9 +1,10 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from certification import services
+from certification import selectors
 from certification.enums import AttachmentKind, Role, Status
 from certification.models import ApplicationVersion, AuditEntry, Section
+from certification.services import core, drafting, review
 from tests.factories import COMPLETE_PLAN, ApplicationFactory, UserFactory, member_of, services_content
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +14,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def attach(application, kind=AttachmentKind.PROPOSAL_DOCUMENT, actor=None):
     actor = actor or application.created_by
-    return services.add_attachment(
+    return drafting.add_attachment(
         application, SimpleUploadedFile("ข้อเสนอ.pdf", PDF, "application/pdf"), kind, actor=actor
     )
 
@@ -26,7 +27,7 @@ def secretariat():
 def test_a_complete_proposal_is_submitted_with_a_version_and_an_audit_entry():
     application = ApplicationFactory(complete=True)
     attach(application)
-    services.submit(application, actor=application.created_by)
+    drafting.submit(application, actor=application.created_by)
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
     assert application.submitted_at is not None
@@ -45,24 +46,24 @@ def test_a_complete_proposal_is_submitted_with_a_version_and_an_audit_entry():
 def test_submitting_twice_keeps_one_version():
     application = ApplicationFactory(complete=True)
     attach(application)
-    services.submit(application, actor=application.created_by)
-    with pytest.raises(services.WorkflowError, match="ใบสมัครนี้ส่งแล้ว"):
-        services.submit(application, actor=application.created_by)
+    drafting.submit(application, actor=application.created_by)
+    with pytest.raises(core.WorkflowError, match="ใบสมัครนี้ส่งแล้ว"):
+        drafting.submit(application, actor=application.created_by)
     assert application.versions.count() == 1
 
 
 def test_completeness_names_every_missing_part():
     application = ApplicationFactory(sections={"general": {"title": ["ทดสอบ"], "city_type": ["livable"]}})
-    services.save_section(
+    drafting.save_section(
         application, "area", {"area_name": ["เขตทดสอบ"]}, actor=application.created_by, expected_version=0
     )
-    problems = services.completeness_problems(application)
+    problems = selectors.completeness_problems(application)
     assert problems[0].startswith("“พื้นที่เป้าหมาย” ยังไม่ครบ: จังหวัด, พื้นที่ (ตร.กม.)")
     assert "“วิสัยทัศน์และเป้าหมาย” ยังไม่ครบ" in problems
     assert "“ด้านของเมืองอัจฉริยะ” ยังไม่ครบ" in problems
     assert problems[-1] == "แนบเอกสารข้อเสนอโครงการ"
-    with pytest.raises(services.IncompleteApplication):
-        services.submit(application, actor=application.created_by)
+    with pytest.raises(core.IncompleteApplication):
+        drafting.submit(application, actor=application.created_by)
     application.refresh_from_db()
     assert application.status == Status.DRAFT
     assert not application.versions.exists()
@@ -80,7 +81,7 @@ def test_completeness_names_every_missing_part():
 )
 def test_domain_rules_follow_the_city_type(city_type, domains, error):
     application = ApplicationFactory(city_type=city_type)
-    section, form = services.save_section(
+    section, form = drafting.save_section(
         application, "domains", {"domains": domains}, actor=application.created_by, expected_version=0
     )
     assert section.is_complete is (error is None)
@@ -95,7 +96,7 @@ def test_domain_rules_follow_the_city_type(city_type, domains, error):
 def test_domain_rules_are_settings(settings):
     settings.CERTIFICATION_MIN_DOMAINS = {"livable": 1, "new": 1}
     application = ApplicationFactory()
-    section, _form = services.save_section(
+    section, _form = drafting.save_section(
         application, "domains", {"domains": ["ENV"]}, actor=application.created_by, expected_version=0
     )
     assert section.is_complete
@@ -105,11 +106,11 @@ def test_two_editors_of_one_section_get_a_conflict_instead_of_overwriting():
     application = ApplicationFactory()
     alice = application.created_by
     bob = member_of(application.organisation)
-    services.save_section(application, "vision", {"vision": ["ฉบับแรก"]}, actor=alice, expected_version=0)
+    drafting.save_section(application, "vision", {"vision": ["ฉบับแรก"]}, actor=alice, expected_version=0)
     # Both opened version 1; Bob saves first.
-    services.save_section(application, "vision", {"vision": ["ฉบับของบ๊อบ"]}, actor=bob, expected_version=1)
-    with pytest.raises(services.EditConflict) as conflict:
-        services.save_section(
+    drafting.save_section(application, "vision", {"vision": ["ฉบับของบ๊อบ"]}, actor=bob, expected_version=1)
+    with pytest.raises(core.EditConflict) as conflict:
+        drafting.save_section(
             application, "vision", {"vision": ["ฉบับของอลิซ"]}, actor=alice, expected_version=1
         )
     assert conflict.value.section.updated_by == bob
@@ -123,7 +124,7 @@ def test_invalid_geojson_keeps_the_draft_and_says_why():
         "area_name": ["เขตทดสอบ"],
         "boundary_geojson": ['{"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,0]]]}'],
     }
-    section, form = services.save_section(
+    section, form = drafting.save_section(
         application, "area", content, actor=application.created_by, expected_version=0
     )
     assert section.data == content
@@ -132,8 +133,8 @@ def test_invalid_geojson_keeps_the_draft_and_says_why():
 
 def test_an_outsider_cannot_save_a_section():
     application = ApplicationFactory()
-    with pytest.raises(services.WorkflowError):
-        services.save_section(
+    with pytest.raises(core.WorkflowError):
+        drafting.save_section(
             application, "vision", {"vision": ["x"]}, actor=UserFactory(), expected_version=0
         )
     assert not Section.objects.filter(application=application, key="vision").exists()
@@ -142,34 +143,34 @@ def test_an_outsider_cannot_save_a_section():
 def submitted_proposal():
     application = ApplicationFactory(complete=True)
     attach(application)
-    services.submit(application, actor=application.created_by)
+    drafting.submit(application, actor=application.created_by)
     return application
 
 
 def test_return_reopens_only_the_flagged_sections_and_resubmission_keeps_both_versions(secretariat):
     application = submitted_proposal()
-    services.transition(application, Status.SCREENING, actor=secretariat)
-    services.return_for_changes(
+    core.transition(application, Status.SCREENING, actor=secretariat)
+    review.return_for_changes(
         application, actor=secretariat, requests={"vision": "ระบุเป้าหมายเป็นตัวเลข"}, note="ตรวจรอบแรก"
     )
     application.refresh_from_db()
     assert application.status == Status.RETURNED
     applicant = application.created_by
     # A section that was not flagged stays closed.
-    with pytest.raises(services.WorkflowError):
-        services.save_section(application, "area", {"area_name": ["อื่น"]}, actor=applicant, expected_version=1)
+    with pytest.raises(core.WorkflowError):
+        drafting.save_section(application, "area", {"area_name": ["อื่น"]}, actor=applicant, expected_version=1)
     vision = Section.objects.get(application=application, key="vision")
     assert (vision.reopened, vision.reviewer_request) == (True, "ระบุเป้าหมายเป็นตัวเลข")
     # The answer is required before resubmitting.
-    services.save_section(
+    drafting.save_section(
         application,
         "vision",
         {"vision": ["เมืองน่าอยู่ของทุกคน"], "goals": ["ลดฝุ่น PM2.5 ร้อยละ 40 ภายในปี 2570"]},
         actor=applicant,
         expected_version=vision.version,
     )
-    assert services.completeness_problems(application) == ["ตอบคำขอของผู้พิจารณาใน “วิสัยทัศน์และเป้าหมาย”"]
-    services.save_section(
+    assert selectors.completeness_problems(application) == ["ตอบคำขอของผู้พิจารณาใน “วิสัยทัศน์และเป้าหมาย”"]
+    drafting.save_section(
         application,
         "vision",
         {"vision": ["เมืองน่าอยู่ของทุกคน"], "goals": ["ลดฝุ่น PM2.5 ร้อยละ 40 ภายในปี 2570"]},
@@ -177,12 +178,12 @@ def test_return_reopens_only_the_flagged_sections_and_resubmission_keeps_both_ve
         expected_version=vision.version + 1,
         response="ปรับเป้าหมายเป็นร้อยละ 40",
     )
-    services.submit(application, actor=applicant)
+    drafting.submit(application, actor=applicant)
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
     first, second = application.versions.order_by("number")
     assert (first.number, second.number) == (1, 2)
-    changes = services.diff_versions(first.snapshot, second.snapshot)
+    changes = selectors.diff_versions(first.snapshot, second.snapshot)
     assert [(c["section"], c["label"], c["old"], c["new"]) for c in changes] == [
         ("วิสัยทัศน์และเป้าหมาย", "เป้าหมาย", "ลดฝุ่น PM2.5 ร้อยละ 30", "ลดฝุ่น PM2.5 ร้อยละ 40 ภายในปี 2570")
     ]
@@ -215,10 +216,10 @@ def test_a_complete_plan_is_submitted():
         "services_ENV": services_content(),
         "services_MOB": services_content("รถโดยสารไฟฟ้า"),
     }.items():
-        section, form = services.save_section(application, key, content, actor=applicant, expected_version=0)
+        section, form = drafting.save_section(application, key, content, actor=applicant, expected_version=0)
         assert section.is_complete, (key, getattr(form, "errors", None))
     attach(application, AttachmentKind.PLAN_DOCUMENT)
-    services.submit(application, actor=applicant)
+    drafting.submit(application, actor=applicant)
     application.refresh_from_db()
     assert application.status == Status.PLAN_SUBMITTED
     snapshot = application.versions.get().snapshot
@@ -233,7 +234,7 @@ def test_an_indicator_must_name_a_listed_project():
     application = ApplicationFactory(promotion_zone=True)
     content = services_content()
     content["indicators-0-project"] = ["โครงการที่ไม่มี"]
-    section, form = services.save_section(
+    section, form = drafting.save_section(
         application, "services_ENV", content, actor=application.created_by, expected_version=0
     )
     assert not section.is_complete
@@ -242,18 +243,18 @@ def test_an_indicator_must_name_a_listed_project():
 
 def test_withdraw_is_recorded_and_final(secretariat):
     application = ApplicationFactory()
-    services.withdraw(application, actor=application.created_by, reason="ยุบรวมกับโครงการอื่น")
+    drafting.withdraw(application, actor=application.created_by, reason="ยุบรวมกับโครงการอื่น")
     application.refresh_from_db()
     assert application.status == Status.WITHDRAWN
     entry = AuditEntry.objects.get(application=application, action="certification.application.withdrawn")
     assert entry.data == {"before": "draft", "after": "withdrawn", "note": "ยุบรวมกับโครงการอื่น"}
-    with pytest.raises(services.WorkflowError):
-        services.transition(application, Status.SUBMITTED, actor=application.created_by)
+    with pytest.raises(core.WorkflowError):
+        core.transition(application, Status.SUBMITTED, actor=application.created_by)
 
 
 def test_an_applicant_cannot_make_staff_moves():
     application = submitted_proposal()
-    with pytest.raises(services.WorkflowError):
-        services.transition(application, Status.SCREENING, actor=application.created_by)
+    with pytest.raises(core.WorkflowError):
+        core.transition(application, Status.SCREENING, actor=application.created_by)
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED

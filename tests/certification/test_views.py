@@ -4,9 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from certification import services
 from certification.enums import AttachmentKind, Status
 from certification.models import Application, Attachment, AuditEntry, Section
+from certification.services import drafting
 from tests.conftest import count_queries
 from tests.factories import ApplicationFactory, UserFactory, member_of
 
@@ -18,7 +18,7 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 def application():
     application = ApplicationFactory(complete=True)
-    services.add_attachment(
+    drafting.add_attachment(
         application,
         SimpleUploadedFile("ข้อเสนอ.pdf", PDF, "application/pdf"),
         AttachmentKind.PROPOSAL_DOCUMENT,
@@ -181,7 +181,7 @@ def test_a_draft_keeps_pasted_text_without_its_nul_characters(client):
 
 def test_explicit_save_after_someone_else_keeps_my_text_on_the_page(client):
     application = ApplicationFactory()
-    services.save_section(
+    drafting.save_section(
         application,
         "vision",
         {"vision": ["ของบ๊อบ"]},
@@ -238,7 +238,7 @@ def test_withdraw_needs_confirmation(client, application):
 
 def test_a_submitted_application_cannot_be_edited(client, application):
     client.force_login(application.created_by)
-    services.submit(application, actor=application.created_by)
+    drafting.submit(application, actor=application.created_by)
     response = client.post(
         reverse("apply:autosave", args=[application.pk, "vision"]), {"version": "1", "vision": "แก้หลังส่ง"}
     )
@@ -251,7 +251,7 @@ def test_a_submitted_application_cannot_be_edited(client, application):
 def make_applications(organisation, n):
     for _ in range(n):
         a = ApplicationFactory(complete=True, organisation=organisation)
-        services.save_section(a, "vision", {"vision": ["v"]}, actor=a.created_by, expected_version=1)
+        drafting.save_section(a, "vision", {"vision": ["v"]}, actor=a.created_by, expected_version=1)
         a.sections.filter(key="vision").update(reopened=True, reviewer_request="โปรดแก้ไข")
 
 

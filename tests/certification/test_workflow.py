@@ -8,9 +8,10 @@ from django.db import connection
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from certification import services, workflow
+from certification import workflow
 from certification.enums import Body, Role, ScreeningOutcome, Status
 from certification.models import Application, AuditEntry, ChecklistItem, Decision, Screening
+from certification.services import core, review
 from tests.factories import ApplicationFactory, UserFactory, meeting_resolution, member_of
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,7 @@ def attempt(application, to_state, actor, resolutions):
     """Tries a move with what a careful clerk would give: a resolution of a fitting body, a reason."""
     bodies = workflow.RESOLUTION_REQUIRED.get(to_state) or workflow.RESOLUTION_ALLOWED.get(to_state)
     resolution = resolutions[sorted(bodies)[0]] if bodies else None
-    services.transition(application, to_state, actor=actor, resolution=resolution, note="เหตุผลประกอบ")
+    core.transition(application, to_state, actor=actor, resolution=resolution, note="เหตุผลประกอบ")
 
 
 def test_every_state_target_and_role_against_the_table(cast):
@@ -53,7 +54,7 @@ def test_every_state_target_and_role_against_the_table(cast):
                 try:
                     attempt(application, to_state, actors[role], resolutions)
                     moved = True
-                except services.WorkflowError:
+                except core.WorkflowError:
                     moved = False
                 application.refresh_from_db()
                 assert moved is expected, (from_state, to_state, role)
@@ -65,13 +66,13 @@ def test_a_body_decision_needs_a_resolution_of_that_body(cast):
     Application.objects.filter(pk=application.pk).update(status=Status.SUBCOMMITTEE_APPROVED)
     application.refresh_from_db()
     secretary = actors[Role.COMMITTEE_SECRETARY]
-    with pytest.raises(services.WorkflowError, match="ต้องอ้างอิงมติของ: คณะกรรมการขับเคลื่อนการพัฒนาเมืองอัจฉริยะ"):
-        services.transition(application, Status.ENDORSED, actor=secretary)
-    with pytest.raises(services.WorkflowError, match="ไม่สามารถเปลี่ยนสถานะใบสมัครเป็น"):
-        services.transition(
+    with pytest.raises(core.WorkflowError, match="ต้องอ้างอิงมติของ: คณะกรรมการขับเคลื่อนการพัฒนาเมืองอัจฉริยะ"):
+        core.transition(application, Status.ENDORSED, actor=secretary)
+    with pytest.raises(core.WorkflowError, match="ไม่สามารถเปลี่ยนสถานะใบสมัครเป็น"):
+        core.transition(
             application, Status.ENDORSED, actor=secretary, resolution=resolutions[Body.SUBCOMMITTEE]
         )
-    services.transition(application, Status.ENDORSED, actor=secretary, resolution=resolutions[Body.COMMITTEE])
+    core.transition(application, Status.ENDORSED, actor=secretary, resolution=resolutions[Body.COMMITTEE])
     decision = Decision.objects.get(application=application)
     assert (decision.from_state, decision.to_state, decision.resolution) == (
         "subcommittee_approved", "endorsed", resolutions[Body.COMMITTEE],
@@ -82,9 +83,9 @@ def test_a_rejection_needs_a_reason(cast):
     application, actors, _resolutions = cast
     Application.objects.filter(pk=application.pk).update(status=Status.SUBMITTED)
     application.refresh_from_db()
-    with pytest.raises(services.WorkflowError, match="โปรดระบุเหตุผล"):
-        services.transition(application, Status.REJECTED, actor=actors[Role.SECRETARIAT], note="  ")
-    services.transition(application, Status.REJECTED, actor=actors[Role.SECRETARIAT], note="ขาดคุณสมบัติ")
+    with pytest.raises(core.WorkflowError, match="โปรดระบุเหตุผล"):
+        core.transition(application, Status.REJECTED, actor=actors[Role.SECRETARIAT], note="  ")
+    core.transition(application, Status.REJECTED, actor=actors[Role.SECRETARIAT], note="ขาดคุณสมบัติ")
     assert Application.objects.get(pk=application.pk).status == Status.REJECTED
 
 
@@ -96,7 +97,7 @@ def test_one_resolution_decides_many_applications_or_none(cast):
     )
     batch = list(Application.objects.filter(pk__in=[application.pk, *(o.pk for o in others)]))
     resolution = resolutions[Body.SUBCOMMITTEE]
-    services.decide(
+    review.decide(
         batch,
         resolution=resolution,
         to_state=Status.SUBCOMMITTEE_APPROVED,
@@ -109,8 +110,8 @@ def test_one_resolution_decides_many_applications_or_none(cast):
     # All or nothing: one application in the wrong state stops the whole decision.
     Application.objects.filter(pk=others[0].pk).update(status=Status.EVALUATION)
     batch = list(Application.objects.filter(pk__in=[a.pk for a in batch]))
-    with pytest.raises(services.WorkflowError):
-        services.decide(
+    with pytest.raises(core.WorkflowError):
+        review.decide(
             batch,
             resolution=resolutions[Body.COMMITTEE],
             to_state=Status.ENDORSED,
@@ -123,15 +124,15 @@ def test_promotion_zone_needs_a_passed_screening(cast):
     application, actors, resolutions = cast
     Application.objects.filter(pk=application.pk).update(status=Status.SCREENING)
     application.refresh_from_db()
-    with pytest.raises(services.WorkflowError, match="ผ่านการคัดกรองแล้วเท่านั้น"):
-        services.acknowledge_promotion_zone(
+    with pytest.raises(core.WorkflowError, match="ผ่านการคัดกรองแล้วเท่านั้น"):
+        review.acknowledge_promotion_zone(
             application, actor=actors[Role.SECRETARIAT], resolution=resolutions[Body.COMMITTEE]
         )
     checklist = {str(i.pk): {"met": True} for i in ChecklistItem.objects.filter(is_active=True)}
-    services.record_screening(
+    review.record_screening(
         application, actor=actors[Role.SECRETARIAT], outcome=ScreeningOutcome.PASSED, checklist=checklist
     )
-    zone = services.acknowledge_promotion_zone(
+    zone = review.acknowledge_promotion_zone(
         application, actor=actors[Role.SECRETARIAT], resolution=resolutions[Body.COMMITTEE]
     )
     application.refresh_from_db()
@@ -191,7 +192,7 @@ def test_random_moves_never_break_the_table(cast, data, length):
             Screening.objects.create(
                 application=application, outcome=ScreeningOutcome.PASSED, screened_by=actors[Role.SECRETARIAT]
             )
-        with contextlib.suppress(services.WorkflowError):
+        with contextlib.suppress(core.WorkflowError):
             attempt(application, to_state, actors[role], resolutions)
     path = list(
         AuditEntry.objects.filter(application=application, action__startswith="certification.application.")
@@ -230,9 +231,9 @@ def test_two_concurrent_decisions_leave_exactly_one_outcome(reference_data):
 
         try:
             barrier.wait()
-            services.transition(Application.objects.get(pk=application.pk), target, actor=actor, **kwargs)
+            core.transition(Application.objects.get(pk=application.pk), target, actor=actor, **kwargs)
             outcomes.append(str(target))
-        except services.WorkflowError:
+        except core.WorkflowError:
             outcomes.append("refused")
         finally:
             connections.close_all()

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from certification import awards
+from certification.services import awards
 
 
 class Command(BaseCommand):

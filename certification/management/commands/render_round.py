@@ -4,7 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certification import awards
+from certification import selectors
+from certification.services import rendering
 
 
 class Command(BaseCommand):
@@ -24,14 +25,14 @@ class Command(BaseCommand):
 
     def handle(self, year, skip_check=False, wait=False, **options):
         try:
-            queued = awards.render_year(year, check=not skip_check)
-        except awards.PreflightFailed as failure:
+            queued = rendering.render_year(year, check=not skip_check)
+        except rendering.PreflightFailed as failure:
             raise CommandError(
                 "Pre-flight check failed:\n" + "\n".join(f"- {p}" for p in failure.problems)
             ) from failure
         self.stdout.write(f"Queued {queued} document(s) of {year}.")
         while wait:
-            state = awards.progress(year)
+            state = selectors.progress(year)
             self.stdout.write(f"{state['done']}/{state['total']} ready, {state['counts']['failed']} failed")
             if state["finished"]:
                 for error in state["errors"]:
