@@ -10,7 +10,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from .services import awards, rendering
+from .services import monitoring, rendering
 
 logger = logging.getLogger(__name__)
 
@@ -71,5 +71,5 @@ def task_render_document(self, document_id):
 @shared_task(name="certification.expire_awards", ignore_result=True)
 def task_expire_awards():
     """Every night (CELERY_BEAT_SCHEDULE): awards past their validity become expired."""
-    count = awards.expire_awards()
+    count = monitoring.expire_awards()
     logger.info("%s award(s) expired", count)

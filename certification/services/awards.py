@@ -212,24 +212,3 @@ def revoke(document, *, actor, reason):
     targets.update(revoked_at=now, revocation_reason=reason)
     audit(locked.application, "certification.document.revoked", actor=actor, serials=serials, reason=reason)
     return Document.objects.get(pk=locked.pk)
-
-
-@transaction.atomic
-def expire_awards(today=None):
-    """Marks the active awards whose validity has passed as expired, with their records in the public
-    registry; run every night (task ``certification.expire_awards``, command ``expire_awards``). The
-    verification pages already say "expired" from the dates; this keeps the admin and the registry in
-    step. Returns how many awards expired."""
-    today = today or timezone.localdate()
-    due = Award.objects.select_for_update().filter(status=AwardStatus.ACTIVE, valid_until__lt=today)
-    expired = list(due.select_related("certified_city", "application"))
-    for the_award in expired:
-        the_award.status = AwardStatus.EXPIRED
-        the_award.save(update_fields=["status"])
-        city = the_award.certified_city
-        if city.status == CertifiedCityStatus.ACTIVE:
-            city.status = CertifiedCityStatus.EXPIRED
-            city.save(update_fields=["status"])
-        audit(the_award.application, "certification.award.expired", actor=None,
-              valid_until=the_award.valid_until.isoformat())  # fmt: skip
-    return len(expired)

@@ -18,7 +18,7 @@ from certification import selectors
 from certification.documents import RefusedResource
 from certification.enums import AwardStatus, DocumentKind, DocumentStatus, Status, Validity
 from certification.models import AuditEntry, Award, Document
-from certification.services import awards, rendering
+from certification.services import awards, monitoring, rendering
 from certification.services.core import WorkflowError
 from cities.enums import CertifiedCityStatus
 from cities.models import CertifiedCity, PromotionZone
@@ -191,7 +191,7 @@ def test_expiring_marks_the_awards_past_their_validity_and_their_registry_record
     Award.objects.filter(pk=current.pk).update(valid_until=datetime.date(2025, 1, 10))
     awards.revoke(revoked.documents.first(), actor=secretariat(), reason="ไม่ผ่านการติดตามผล")
 
-    assert awards.expire_awards(today=datetime.date(2025, 1, 10)) == 1
+    assert monitoring.expire_awards(today=datetime.date(2025, 1, 10)) == 1
     for award in (due, current, revoked):
         award.refresh_from_db()
         award.certified_city.refresh_from_db()
@@ -200,7 +200,7 @@ def test_expiring_marks_the_awards_past_their_validity_and_their_registry_record
     assert revoked.status == AwardStatus.REVOKED
     expiry = AuditEntry.objects.get(action="certification.award.expired")
     assert (expiry.application, expiry.data) == (due.application, {"valid_until": "2025-01-09"})
-    assert awards.expire_awards(today=datetime.date(2025, 1, 10)) == 0  # once only
+    assert monitoring.expire_awards(today=datetime.date(2025, 1, 10)) == 0  # once only
 
 
 def test_the_expiry_runs_every_night_and_from_the_command(capsys):

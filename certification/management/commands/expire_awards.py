@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from certification.services import awards
+from certification.services import monitoring
 
 
 class Command(BaseCommand):
@@ -13,5 +13,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, **options):
-        count = awards.expire_awards()
+        count = monitoring.expire_awards()
         self.stdout.write(f"{count} award(s) expired.")
