@@ -39,7 +39,6 @@ class Status(models.TextChoices):
 
 
 CLOSED_STATES = frozenset({Status.AWARDED, Status.WITHDRAWN, Status.REJECTED})
-OPEN_STATES = frozenset(Status) - CLOSED_STATES
 # States in which the applicant writes: every section of the stage, or only the reopened ones.
 WRITING_STATES = frozenset({Status.DRAFT, Status.PROMOTION_ZONE})
 REVISING_STATES = frozenset({Status.RETURNED, Status.REVISION_REQUESTED})

@@ -1,4 +1,9 @@
-"""Rounds, applications, reviews, awards and documents. This app uses ``cities``, never the reverse."""
+"""Rounds, applications, reviews, awards and documents. This app uses ``cities``, never the reverse.
+
+One file of about 600 lines on purpose: the models are declarations (fields, constraints, labels) that
+refer to each other throughout, and reading them side by side is how one learns the schema; the logic
+that works on them lives in the services, selectors and rules.
+"""
 
 import uuid
 from pathlib import Path
@@ -84,7 +89,7 @@ class Application(models.Model):
     """A proposal for a bounded area and, once the area is a promotion zone, its development plan.
 
     The content lives in its sections; the columns here are what lists, filters and search need, kept in
-    step by the services. Only ``workflow.transition`` changes ``status``.
+    step by the services. Only ``services.core.transition`` changes ``status``.
     """
 
     organisation = models.ForeignKey(

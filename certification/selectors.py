@@ -1,6 +1,5 @@
-"""Reads of the certification app, for views, the admin, tasks and the services. Every applicant page
-starts from ``applications_for(user)``, so another organisation's application is simply not found (404);
-what staff may see is decided by ``rules``."""
+"""Reads of the certification app, for views, the admin, tasks and the services. Which objects a user
+may see is decided by ``rules`` (``rules.applications_of``, ``rules.visible``)."""
 
 import difflib
 import statistics
@@ -12,6 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from . import rules
 from .enums import (
     AttachmentKind,
     Component,
@@ -22,21 +22,14 @@ from .enums import (
     Validity,
 )
 from .layout import LAYOUT_LIMITS, SIGNATORY_LIMITS, text_width_mm
-from .models import Application, AuditEntry, Document, Meeting, Section
+from .models import AuditEntry, Document, Meeting, Section
 from .sections import sections_for
-
-
-def applications_for(user):
-    """The applications of every organisation the user belongs to."""
-    if not user.is_authenticated:
-        return Application.objects.none()
-    return Application.objects.filter(organisation__memberships__user=user).distinct()
 
 
 def dashboard_applications(user):
     """The dashboard's list: a fixed number of queries however many applications there are."""
     return (
-        applications_for(user)
+        rules.applications_of(user)
         .select_related("organisation")
         .prefetch_related(
             Prefetch(

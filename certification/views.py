@@ -1,10 +1,10 @@
-"""The applicant area, /apply/. Every page finds its application through ``applications_for(user)``,
+"""The applicant area, /apply/. Every page finds its application through ``rules.applications_of(user)``,
 so another organisation's application, section or attachment answers 404."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cities.models import Membership
 
 from . import rules, selectors
-from .enums import REVISING_STATES, WRITING_STATES, AttachmentKind, Stage, Status
+from .downloads import attachment_response
+from .enums import CLOSED_STATES, REVISING_STATES, WRITING_STATES, AttachmentKind, Stage, Status
 from .forms import ApplicationCreateForm, AttachmentForm, WithdrawForm
 from .history import describe
 from .models import Section
@@ -24,7 +25,7 @@ from .uploads import UploadRefused, too_large_message
 
 
 def _application(request, pk):
-    return get_object_or_404(selectors.applications_for(request.user).select_related("organisation"), pk=pk)
+    return get_object_or_404(rules.applications_of(request.user).select_related("organisation"), pk=pk)
 
 
 def next_action(application):
@@ -44,7 +45,7 @@ def next_action(application):
         return _("Revise the reopened sections of the plan, then resubmit."), reverse(
             "apply:detail", args=[pk]
         )
-    if application.status in (Status.AWARDED, Status.WITHDRAWN, Status.REJECTED):
+    if application.status in CLOSED_STATES:
         return _("Nothing to do: the application is closed."), None
     return _("Nothing to do now: the application is with the secretariat and the committees."), None
 
@@ -128,7 +129,7 @@ def detail(request, pk):
             "attachments": application.attachments.all(),
             "next_action": next_action(application),
             "timeline": [(entry, describe(entry)) for entry in selectors.timeline(application)],
-            "can_withdraw": application.status not in (Status.AWARDED, Status.WITHDRAWN, Status.REJECTED),
+            "can_withdraw": rules.can_withdraw(request.user, application),
             "labels": _status_labels(application.status),
         },
     )
@@ -314,16 +315,7 @@ def _required_kinds(application):
 @require_GET
 def attachment_download(request, pk, attachment_pk):
     application = _application(request, pk)
-    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(get_object_or_404(application.attachments, pk=attachment_pk))
 
 
 @login_required
@@ -391,6 +383,9 @@ def submit(request, pk):
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
     application = _application(request, pk)
+    if not rules.can_withdraw(request.user, application):
+        messages.info(request, _("This application can no longer be withdrawn."))
+        return redirect("apply:detail", pk=pk)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -1,6 +1,6 @@
 """The workflow of an application: one table of allowed moves, and who may make each.
 
-Every change of status goes through ``services.transition``, which checks this table. Decisions of a
+Every change of status goes through ``services.core.transition``, which checks this table. Decisions of a
 body (promotion-zone acknowledgement, plan approval, endorsement, rejection) are recorded by the staff
 who serve it; the resolution they cite is checked by the service.
 """

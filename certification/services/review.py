@@ -10,7 +10,7 @@ from cities.enums import Domain
 from cities.models import PromotionZone
 
 from .. import rules, selectors
-from ..enums import Component, ConflictOfInterest, Recommendation, Role, ScreeningOutcome, Stage, Status
+from ..enums import Component, ConflictOfInterest, Recommendation, ScreeningOutcome, Stage, Status
 from ..models import Application, ChecklistItem, EvaluatorAssignment, Resolution, Screening, Section
 from ..sections import sections_for
 from . import awards
@@ -37,8 +37,8 @@ def return_for_changes(application, *, actor, requests, note=""):
     return application
 
 
-def _require_role(actor, *roles):
-    if not rules.staff_roles(actor) & set(roles):
+def _require_role(actor, predicate):
+    if not predicate(actor):
         raise WorkflowError(_("Your role does not allow this."))
 
 
@@ -50,7 +50,7 @@ def start_screening(application, *, actor):
 def record_screening(application, *, actor, outcome, checklist, reason="", section_requests=None):
     """Records the qualification check. Passed: the application waits for the committee to acknowledge
     it as a promotion zone. Returned: the named sections reopen. Rejected: closed, with the reason."""
-    _require_role(actor, Role.SECRETARIAT)
+    _require_role(actor, rules.is_secretariat)
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != Status.SCREENING:
         raise WorkflowError(_("Only an application in screening can be screened."))
@@ -101,8 +101,8 @@ def start_evaluation(application, *, actor):
 
 @transaction.atomic
 def assign_evaluator(application, evaluator, *, actor):
-    _require_role(actor, Role.SECRETARIAT)
-    if Role.EVALUATOR not in rules.staff_roles(evaluator):
+    _require_role(actor, rules.is_secretariat)
+    if not rules.is_evaluator(evaluator):
         raise WorkflowError(_("%(user)s is not a member of the working group.") % {"user": evaluator})
     if application.status not in (Status.PLAN_SUBMITTED, Status.EVALUATION):
         raise WorkflowError(_("Evaluators are assigned to submitted plans."))
@@ -192,7 +192,7 @@ def decide(applications, *, resolution, to_state, actor, note=""):
 
 @transaction.atomic
 def record_resolution(meeting, *, actor, text, number=None):
-    _require_role(actor, Role.SECRETARIAT, Role.COMMITTEE_SECRETARY)
+    _require_role(actor, rules.decides_for_the_bodies)
     if number is None:
         number = (meeting.resolutions.aggregate(n=Max("number"))["n"] or 0) + 1
     resolution = Resolution.objects.create(meeting=meeting, number=number, text=text, recorded_by=actor)

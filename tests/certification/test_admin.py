@@ -69,7 +69,7 @@ def test_the_changelist_runs_a_constant_number_of_queries_at_10000_applications(
 
 @pytest.mark.parametrize("listed", [1000, 1], ids=["organisations-listed", "organisations-in-a-subquery"])
 def test_the_application_search_finds_titles_and_organisation_names_word_by_word(client, monkeypatch, listed):
-    from certification import admin as certification_admin
+    from certification.admin import applications as certification_admin
     from tests.factories import bulk_applications
 
     monkeypatch.setattr(certification_admin, "SEARCH_ORGANISATIONS_LISTED", listed)

@@ -271,7 +271,7 @@ def test_a_worker_renders_a_document_as_its_standalone_html_shows_it(kind, tmp_p
     assert len(worker) == 1
 
 
-def test_the_qr_code_is_one_path_of_module_strokes_with_a_quiet_zone():
+def test_the_qr_code_is_one_path_of_module_strokes_with_a_quiet_zone(tmp_path):
     svg = documents.qr_svg("http://127.0.0.1:8000/verify/SCT-2565-001/")
     side = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
     assert side == 29 + 8  # version 3 for this length at level M, four modules of quiet zone each side
@@ -280,9 +280,10 @@ def test_the_qr_code_is_one_path_of_module_strokes_with_a_quiet_zone():
     assert all(int(x) >= 4 and int(x) + int(n) <= side - 4 for x, _, n in strokes)
     # Decoded from a rendering: the payload, at error correction level M.
     pdf = render_pdf(f"<div style='width: 60mm'>{svg}</div>")
-    png = subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", "-"], input=pdf,
-                         capture_output=True, check=True).stdout  # fmt: skip
-    decoded = zxingcpp.read_barcode(Image.open(io.BytesIO(png)))
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", "-", tmp_path / "qr"], input=pdf, check=True
+    )
+    decoded = zxingcpp.read_barcode(Image.open(tmp_path / "qr.png"))
     assert (decoded.text, decoded.ec_level) == ("http://127.0.0.1:8000/verify/SCT-2565-001/", "M")
     # The three finder patterns: a row of seven dark modules at the top left, top right, bottom left.
     assert ("4", "4.5", "7") in strokes and ("26", "4.5", "7") in strokes and ("4", "26.5", "7") in strokes

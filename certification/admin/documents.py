@@ -1,25 +1,25 @@
 """The admin of award rounds, awards and documents: signatories, template previews, batch rendering
-with a progress page, print downloads, reissue and revocation. Every change goes through
-``certification.awards``; these views only call it."""
+with a progress page, print downloads, reissue and revocation. Every change goes through the services
+(``awards``, ``rendering``); these views only call them."""
 
 import tempfile
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import selectors
-from .enums import DocumentKind, DocumentStatus
-from .models import Award, AwardRound, Document, Signatory
-from .services import awards, rendering
-from .services.core import WorkflowError
+from .. import rules, selectors
+from ..downloads import private_file_response
+from ..enums import DocumentKind, DocumentStatus
+from ..models import Award, AwardRound, Document, Signatory
+from ..services import awards, rendering
+from ..services.core import WorkflowError
+from .base import RulesAdmin
 
 
 class SignatoryInline(admin.TabularInline):
@@ -29,7 +29,7 @@ class SignatoryInline(admin.TabularInline):
 
 
 @admin.register(AwardRound)
-class AwardRoundAdmin(admin.ModelAdmin):
+class AwardRoundAdmin(RulesAdmin):
     list_display = [
         "year",
         "ceremony_date",
@@ -60,16 +60,17 @@ class AwardRoundAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _round(self, request, pk, permission="view"):
-        award_round = get_object_or_404(AwardRound, pk=pk)
-        if not request.user.has_perm(f"certification.{permission}_document"):
-            raise PermissionDenied
+    def _round(self, request, pk, action="view"):
+        """The round, for a user who may take ``action`` on its documents; 404 otherwise."""
+        award_round = self.visible_object(request, pk)
+        if not rules.may(request.user, action, Document):
+            raise Http404
         return award_round
 
     @admin.action(description=gettext_lazy("Render the documents of the selected rounds"))
     def render_documents(self, request, queryset):
-        if not request.user.has_perm("certification.change_document"):
-            raise PermissionDenied
+        if not rules.may(request.user, "change", Document):
+            raise Http404
         for award_round in queryset:
             self._queue(request, award_round)
         if queryset.count() == 1:
@@ -95,18 +96,17 @@ class AwardRoundAdmin(admin.ModelAdmin):
 
     def documents_view(self, request, pk):
         award_round = self._round(request, pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": award_round,
-            "award_round": award_round,
-            "title": _("Documents of the round %(year)s") % {"year": award_round.year},
-            "state": selectors.progress(award_round.year),
-            "problems": selectors.preflight(award_round.year),
-            "kinds": DocumentKind.choices,
-            "can_render": request.user.has_perm("certification.change_document"),
-        }
-        return TemplateResponse(request, "admin/certification/awardround/documents.html", context)
+        return self.render_page(
+            request,
+            "admin/certification/awardround/documents.html",
+            _("Documents of the round %(year)s") % {"year": award_round.year},
+            award_round,
+            award_round=award_round,
+            state=selectors.progress(award_round.year),
+            problems=selectors.preflight(award_round.year),
+            kinds=DocumentKind.choices,
+            can_render=rules.may(request.user, "change", Document),
+        )
 
     def progress_view(self, request, pk):
         return JsonResponse(selectors.progress(self._round(request, pk).year))
@@ -134,23 +134,17 @@ class AwardRoundAdmin(admin.ModelAdmin):
     def preview_view(self, request, pk, kind):
         award_round = self._round(request, pk)
         if kind not in DocumentKind.values:
-            raise PermissionDenied
+            raise Http404
         response = HttpResponse(rendering.preview_pdf(kind, award_round), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="preview-{kind}.pdf"'
         return response
 
 
 @admin.register(Award)
-class AwardAdmin(admin.ModelAdmin):
+class AwardAdmin(RulesAdmin):
     list_display = ["certified_city", "round", "status", "awarded_on", "valid_until"]
     list_filter = ["round", "status"]
     readonly_fields = [f.name for f in Award._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReasonForm(forms.Form):
@@ -158,18 +152,12 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(RulesAdmin):
     list_display = ["serial", "kind", "year", "status", "attempts", "validity", "rendered_at"]
     list_filter = ["kind", "year", "status"]
     search_fields = ["serial", "data__area_th"]
     readonly_fields = [*(f.name for f in Document._meta.fields), "validity", "links"]
     exclude = ["file"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("validity"))
     def validity(self, obj):
@@ -198,10 +186,10 @@ class DocumentAdmin(admin.ModelAdmin):
         ]
 
     def pdf_view(self, request, pk):
-        document = get_object_or_404(Document, pk=pk, status=DocumentStatus.READY)
-        if not self.has_view_permission(request, document):
-            raise PermissionDenied
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=f"{document.serial}.pdf")
+        document = self.visible_object(request, pk)
+        if document.status != DocumentStatus.READY:
+            raise Http404
+        return private_file_response(document.file, filename=f"{document.serial}.pdf")
 
     def reissue_view(self, request, pk):
         return self._correction(request, pk, awards.reissue, _("Reissue %(serial)s"))
@@ -210,9 +198,9 @@ class DocumentAdmin(admin.ModelAdmin):
         return self._correction(request, pk, awards.revoke, _("Revoke %(serial)s"))
 
     def _correction(self, request, pk, service, title):
-        document = get_object_or_404(Document, pk=pk)
+        document = self.visible_object(request, pk)
         if not self.has_change_permission(request, document):
-            raise PermissionDenied
+            raise Http404
         form = ReasonForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -222,14 +210,13 @@ class DocumentAdmin(admin.ModelAdmin):
             else:
                 self.message_user(request, _("Done: %(serial)s.") % {"serial": result.serial})
                 return redirect("admin:certification_document_change", result.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": document,
-            "form": form,
-            "title": title % {"serial": document.serial},
-        }
-        return TemplateResponse(request, "admin/certification/document/correction.html", context)
+        return self.render_page(
+            request,
+            "admin/certification/document/correction.html",
+            title % {"serial": document.serial},
+            document,
+            form=form,
+        )
 
 
 @admin.action(description=gettext_lazy("Award the selected endorsed applications in the latest round"))

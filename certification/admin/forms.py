@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .enums import Component, ConflictOfInterest, Recommendation, ScreeningOutcome
-from .models import ChecklistItem, Resolution
+from ..enums import Component, ConflictOfInterest, Recommendation, ScreeningOutcome
+from ..models import ChecklistItem, Resolution
 
 
 class DecisionForm(forms.Form):

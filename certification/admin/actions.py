@@ -1,0 +1,71 @@
+"""The decision actions of the application list: one resolution deciding the selected applications, or
+one service applied to each of them."""
+
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
+
+from .. import workflow
+from ..enums import Status
+from ..services import review
+from ..services.core import WorkflowError
+from .forms import DecisionForm
+
+
+def decision_action(to_state, label):
+    """An admin action recording a decision on the selected applications, citing one resolution."""
+    bodies = workflow.RESOLUTION_REQUIRED.get(to_state) or workflow.RESOLUTION_ALLOWED.get(to_state, set())
+    required = to_state in workflow.RESOLUTION_REQUIRED
+
+    def action(modeladmin, request, queryset):
+        form = DecisionForm(
+            request.POST if "apply" in request.POST else None, bodies=bodies, resolution_required=required
+        )
+        if "apply" in request.POST and form.is_valid():
+            try:
+                review.decide(
+                    list(queryset),
+                    resolution=form.cleaned_data.get("resolution"),
+                    to_state=to_state,
+                    actor=request.user,
+                    note=form.cleaned_data["note"],
+                )
+            except WorkflowError as exc:
+                modeladmin.message_user(request, str(exc), messages.ERROR)
+            else:
+                modeladmin.message_user(
+                    request,
+                    gettext("%(count)s application(s) moved to “%(state)s”.")
+                    % {"count": len(queryset), "state": Status(to_state).label},
+                    messages.SUCCESS,
+                )
+            return None
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": label,
+            "opts": modeladmin.model._meta,
+            "form": form,
+            "applications": queryset,
+            "action_name": request.POST.get("action"),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/certification/application/decide.html", context)
+
+    action.__name__ = f"move_to_{to_state}"
+    return admin.action(description=label)(action)
+
+
+def simple_action(service, label):
+    def action(modeladmin, request, queryset):
+        done = 0
+        for application in queryset:
+            try:
+                service(application, actor=request.user)
+                done += 1
+            except WorkflowError as exc:
+                modeladmin.message_user(request, f"{application}: {exc}", messages.ERROR)
+        if done:
+            modeladmin.message_user(request, gettext("Done for %(count)s application(s).") % {"count": done})
+
+    action.__name__ = service.__name__
+    return admin.action(description=label)(action)
