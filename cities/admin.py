@@ -1,10 +1,16 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from smartcity.admin import NotFoundAdminMixin
+
 from .models import CertifiedCity, Invitation, Membership, Organisation, Province, Region
 
 
-class ReferenceDataAdmin(admin.ModelAdmin):
+class PortalAdmin(NotFoundAdminMixin, admin.ModelAdmin):
+    """404 for what the user may not see, as everywhere in the portal."""
+
+
+class ReferenceDataAdmin(PortalAdmin):
     """Regions and provinces come from a data migration: readable here, never edited by hand."""
 
     def has_add_permission(self, request):
@@ -38,7 +44,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(PortalAdmin):
     list_display = ["name_th", "name_en", "org_type", "province", "is_sample"]
     list_filter = ["org_type", "province__region", "is_sample"]
     list_select_related = ["province"]
@@ -48,7 +54,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(PortalAdmin):
     """Invitations are created and accepted by applicants; the admin shows them and may revoke one by
     setting "revoked"."""
 
@@ -68,7 +74,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(CertifiedCity)
-class CertifiedCityAdmin(admin.ModelAdmin):
+class CertifiedCityAdmin(PortalAdmin):
     list_display = ["name_th", "name_en", "award_year", "city_type", "status", "province_names", "is_sample"]
     list_filter = ["award_year", "status", "city_type", "provinces__region", "is_sample"]
     search_fields = ["name_th", "name_en", "organisation__name_th", "organisation__name_en"]
