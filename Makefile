@@ -39,7 +39,7 @@ messages: system-packages $(MO_FILES)
 	msgfmt --check --output-file=$@ $<
 
 makemessages: $(VENV)/.installed
-	DEBUG=1 $(PY) manage.py makemessages --locale=th --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	DEBUG=1 $(PY) manage.py makemessages --locale=th --no-obsolete --no-fuzzy-matching --ignore=.venv --ignore=var --ignore=tests
 
 run: system-packages $(VENV)/.installed messages
 	DEBUG=1 $(PY) manage.py migrate --noinput
