@@ -1,4 +1,5 @@
-"""Validation of an optional GeoJSON boundary: a polygon (or multipolygon) inside Thailand."""
+"""Validation of an optional GeoJSON boundary: a polygon (or multipolygon) inside Thailand, of bounded
+size (MAX_CHARS, MAX_POINTS) and depth (a FeatureCollection of Features of polygons at most)."""
 
 import json
 import math
@@ -13,14 +14,27 @@ MAX_CHARS = 2_000_000
 
 
 def _polygons(geometry):
+    """The polygons of a Polygon, a MultiPolygon, a Feature of one, or a FeatureCollection of such
+    Features — nothing nested deeper, so that no input can make the check recurse."""
     kind = geometry.get("type") if isinstance(geometry, dict) else None
-    if kind == "Feature":
-        return _polygons(geometry.get("geometry"))
     if kind == "FeatureCollection":
         features = geometry.get("features")
         if not isinstance(features, list) or not features:
             raise ValidationError(_("The GeoJSON has no features."))
-        return [polygon for feature in features for polygon in _polygons(feature)]
+        return [polygon for feature in features for polygon in _feature_polygons(feature)]
+    if kind == "Feature":
+        return _feature_polygons(geometry)
+    return _geometry_polygons(geometry)
+
+
+def _feature_polygons(feature):
+    if not (isinstance(feature, dict) and feature.get("type") == "Feature"):
+        raise ValidationError(_("Each feature of the collection must be a GeoJSON Feature."))
+    return _geometry_polygons(feature.get("geometry"))
+
+
+def _geometry_polygons(geometry):
+    kind = geometry.get("type") if isinstance(geometry, dict) else None
     if kind == "Polygon":
         return [geometry.get("coordinates")]
     if kind == "MultiPolygon":
@@ -41,6 +55,8 @@ def validate_boundary(text: str) -> dict:
         raise ValidationError(_("The boundary is too large (at most 2 MB of GeoJSON)."))
     try:
         geometry = json.loads(text)
+    except RecursionError:
+        raise ValidationError(_("The boundary is nested too deeply to be GeoJSON.")) from None
     except ValueError as exc:
         raise ValidationError(
             _("The boundary is not valid GeoJSON (JSON error: %(error)s).") % {"error": exc}
@@ -72,3 +88,30 @@ def validate_boundary(text: str) -> dict:
     if points > MAX_POINTS:
         raise ValidationError(_("The boundary has too many points (at most 20,000)."))
     return geometry
+
+
+def outline(text, *, size=240):
+    """The boundary drawn as one SVG path in a ``size`` × ``size`` box (north up; longitudes shortened by
+    the cosine of the middle latitude, so that the shape keeps its proportions), for reviewers to see
+    the area at a glance. ``None`` when there is no valid boundary."""
+    try:
+        polygons = _polygons(validate_boundary(text)) if text and text.strip() else []
+    except ValidationError:
+        return None
+    rings = [ring for polygon in polygons for ring in polygon]
+    if not rings:
+        return None
+    lons = [p[0] for ring in rings for p in ring]
+    lats = [p[1] for ring in rings for p in ring]
+    shrink = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    width, height = (max(lons) - min(lons)) * shrink, max(lats) - min(lats)
+    scale = (size - 8) / max(width, height, 1e-9)
+    left, top = 4 + (size - 8 - width * scale) / 2, 4 + (size - 8 - height * scale) / 2  # centred
+
+    def point(position):
+        x = left + (position[0] - min(lons)) * shrink * scale
+        y = top + (max(lats) - position[1]) * scale
+        return f"{x:.1f} {y:.1f}"
+
+    path = " ".join("M" + " L".join(point(p) for p in ring) + " Z" for ring in rings)
+    return {"size": size, "path": path, "points": len(lons)}

@@ -1,24 +1,128 @@
-"""An application's history as sentences, for the applicant's timeline and the staff's history page."""
+"""An application's history as sentences, for the applicant's timeline and the staff's history page.
 
+Every audit code the services write has its sentence here, and says who reads it: the applicant too
+(``APPLICANT``) or the staff only (``STAFF``: evaluators' assignments and declarations, mail that failed
+or was discarded, the secretariat's own book-keeping). A test fails when a code has no sentence.
+"""
+
+import datetime
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .enums import Status
+from smartcity.thaidate import format_date
 
+from .enums import DocumentKind, Status
+
+APPLICANT, STAFF = "applicant", "staff"
+
+# code → (who reads it, the sentence); a sentence names its details as %(name)s, from the entry's data.
 SENTENCES = {
-    "certification.application.created": lambda e: _("%(actor)s created the application."),
-    "certification.application.submitted": lambda e: _(
-        "%(actor)s submitted the proposal (version %(version)s)."
+    "certification.application.created": (APPLICANT, lambda: _("%(actor)s created the application.")),
+    "certification.application.submitted": (
+        APPLICANT,
+        lambda: _("%(actor)s submitted the proposal (version %(version)s)."),
     ),
-    "certification.application.plan_submitted": lambda e: _(
-        "%(actor)s submitted the development plan (version %(version)s)."
+    "certification.application.screening": (APPLICANT, lambda: _("%(actor)s started the screening.")),
+    "certification.application.returned": (
+        APPLICANT,
+        lambda: _("%(actor)s returned the proposal for changes."),
     ),
-    "certification.application.screening": lambda e: _("%(actor)s started the screening."),
-    "certification.application.returned": lambda e: _("%(actor)s returned the proposal for changes."),
-    "certification.application.revision_requested": lambda e: _("%(actor)s asked for revisions of the plan."),
-    "certification.application.withdrawn": lambda e: _("%(actor)s withdrew the application."),
-    "certification.attachment.added": lambda e: _("%(actor)s attached “%(name)s”."),
-    "certification.attachment.removed": lambda e: _("%(actor)s removed the attachment “%(name)s”."),
+    "certification.application.promotion_zone": (
+        APPLICANT,
+        lambda: _("%(actor)s recorded that the area is a Smart City Promotion Zone (%(resolution)s)."),
+    ),
+    "certification.application.plan_submitted": (
+        APPLICANT,
+        lambda: _("%(actor)s submitted the development plan (version %(version)s)."),
+    ),
+    "certification.application.evaluation": (
+        APPLICANT,
+        lambda: _("%(actor)s started the evaluation of the plan."),
+    ),
+    "certification.application.revision_requested": (
+        APPLICANT,
+        lambda: _("%(actor)s asked for revisions of the plan."),
+    ),
+    "certification.application.recommended": (
+        APPLICANT,
+        lambda: _("%(actor)s recorded the working group's recommendation of the plan."),
+    ),
+    "certification.application.subcommittee_approved": (
+        APPLICANT,
+        lambda: _("%(actor)s recorded the subcommittee's approval of the plan (%(resolution)s)."),
+    ),
+    "certification.application.endorsed": (
+        APPLICANT,
+        lambda: _("%(actor)s recorded the committee's endorsement (%(resolution)s)."),
+    ),
+    "certification.application.awarded": (
+        APPLICANT,
+        lambda: _("%(actor)s awarded the Smart City Thailand logo in the round of %(round)s."),
+    ),
+    "certification.application.withdrawn": (APPLICANT, lambda: _("%(actor)s withdrew the application.")),
+    "certification.application.rejected": (APPLICANT, lambda: _("%(actor)s rejected the application.")),
+    "certification.attachment.added": (APPLICANT, lambda: _("%(actor)s attached “%(name)s”.")),
+    "certification.attachment.removed": (
+        APPLICANT,
+        lambda: _("%(actor)s removed the attachment “%(name)s”."),
+    ),
+    "certification.screening.passed": (
+        APPLICANT,
+        lambda: _("%(actor)s recorded the screening: passed; the proposal goes to the committee."),
+    ),
+    "certification.screening.returned": (
+        STAFF,
+        lambda: _("%(actor)s recorded the screening: returned for changes."),
+    ),
+    "certification.screening.rejected": (STAFF, lambda: _("%(actor)s recorded the screening: rejected.")),
+    "certification.evaluation.assigned": (
+        STAFF,
+        lambda: _("%(actor)s asked %(evaluator_name)s to evaluate the plan."),
+    ),
+    "certification.evaluation.conflict_none": (
+        STAFF,
+        lambda: _("%(actor)s declared no conflict of interest."),
+    ),
+    "certification.evaluation.conflict_conflicted": (
+        STAFF,
+        lambda: _("%(actor)s declared a conflict of interest and no longer evaluates the plan."),
+    ),
+    "certification.evaluation.submitted": (STAFF, lambda: _("%(actor)s submitted an evaluation.")),
+    "certification.notification.sent": (APPLICANT, lambda: _("A mail was sent: “%(subject)s”.")),
+    "certification.notification.failed": (
+        STAFF,
+        lambda: _("%(actor)s released the mail “%(subject)s”, but it could not be delivered."),
+    ),
+    "certification.notification.discarded": (
+        STAFF,
+        lambda: _("%(actor)s discarded the mail “%(subject)s”."),
+    ),
+    "certification.award.created": (
+        STAFF,
+        lambda: _("%(actor)s recorded the award of %(city)s in the round of %(round)s."),
+    ),
+    "certification.award.expired": (APPLICANT, lambda: _("The award expired after %(valid_until)s.")),
+    "certification.document.issued": (APPLICANT, lambda: _("%(actor)s issued the %(kind)s %(serial)s.")),
+    "certification.document.reissued": (
+        APPLICANT,
+        lambda: _("%(actor)s reissued %(serial)s as %(new_serial)s."),
+    ),
+    "certification.document.revoked": (APPLICANT, lambda: _("%(actor)s revoked %(serials)s.")),
+    "certification.documents.render_queued": (
+        STAFF,
+        lambda: _("%(actor)s queued %(count)s documents of %(year)s for rendering."),
+    ),
+    "certification.resolution.recorded": (STAFF, lambda: _("%(actor)s recorded %(resolution)s.")),
+    "certification.resolution.changed": (STAFF, lambda: _("%(actor)s corrected %(resolution)s.")),
 }
+
+
+class _Details(dict):
+    """The entry's details for its sentence; a detail an older entry lacks reads "—"."""
+
+    def __missing__(self, key):
+        return "—"
 
 
 def actor_name(entry, *, for_applicant):
@@ -30,17 +134,45 @@ def actor_name(entry, *, for_applicant):
     return user.get_full_name() or user.get_username()
 
 
+def _detail(key, value):
+    if key == "kind" and value in DocumentKind.values:
+        return str(DocumentKind(value).label).lower()
+    if key == "valid_until":
+        try:
+            return format_date(datetime.date.fromisoformat(value), language=get_language() or "th")
+        except (TypeError, ValueError):
+            return value
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return value
+
+
 def describe(entry, *, for_applicant=True):
     """One sentence saying what happened, in the active language."""
-    values = {"actor": actor_name(entry, for_applicant=for_applicant), **entry.data}
-    values.setdefault("version", "")
-    values.setdefault("name", "")
-    sentence = SENTENCES.get(entry.action)
-    if sentence:
-        return sentence(entry) % values
+    details = _Details({key: _detail(key, value) for key, value in (entry.data or {}).items()})
+    details["actor"] = actor_name(entry, for_applicant=for_applicant)
+    if entry.action == "certification.evaluation.assigned" and "evaluator_name" not in details:
+        details["evaluator_name"] = details["evaluator"]
+    known = SENTENCES.get(entry.action)
+    if known:
+        return known[1]() % details
     if entry.action.startswith("certification.application.") and entry.data.get("after") in Status.values:
         return _("%(actor)s moved the application to “%(state)s”.") % {
-            **values,
+            **details,
             "state": Status(entry.data["after"]).label,
         }
-    return _("%(actor)s: %(action)s") % {**values, "action": entry.action}
+    return _("%(actor)s recorded a change.") % details
+
+
+def concerns_applicant(entry):
+    """Shown on the applicant's timeline: what concerns them, not the committee's inner workings."""
+    known = SENTENCES.get(entry.action)
+    return known is not None and known[0] == APPLICANT
+
+
+def evaluators_may_read(entry, user):
+    """An evaluator's view of the staff history: the committee's work, but of the evaluations only
+    their own (nobody learns from it who else evaluates, or who declared a conflict of interest)."""
+    if not entry.action.startswith("certification.evaluation."):
+        return True
+    return entry.actor_id == user.pk or entry.data.get("evaluator") == user.get_username()

@@ -259,6 +259,9 @@ class Meeting(models.Model):
     number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
     date = models.DateField(_("date"))
     agenda = models.TextField(_("agenda"), blank=True)
+    applications = models.ManyToManyField(
+        "Application", verbose_name=_("applications on the agenda"), related_name="meetings", blank=True
+    )
 
     class Meta:
         verbose_name = _("meeting")

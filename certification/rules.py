@@ -183,6 +183,12 @@ def may_move(user, application, to_state):
     return workflow.can_move(application.status, to_state, roles_for(user, application))
 
 
+def may_ever_move(user, to_state):
+    """Some state of the workflow table lets this user move an application to ``to_state``: the list
+    offers the action that does it."""
+    return bool(staff_roles(user) & workflow.roles_moving_to(to_state))
+
+
 def can_withdraw(user, application):
     """The applicant withdraws an application that is still open (not once it is awarded)."""
     return may_move(user, application, Status.WITHDRAWN)

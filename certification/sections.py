@@ -42,6 +42,21 @@ def _display(field, value):
     return str(value)
 
 
+def _typed(field, values):
+    """What the applicant typed in one field, for reviewers: choices by their labels, everything else
+    exactly as typed (Thai digits, separators and all)."""
+    values = [v for v in values if v not in (None, "")]
+    if not values:
+        return "—"
+    if isinstance(field, forms.ModelChoiceField):
+        objects = {str(obj.pk): str(obj) for obj in field.queryset.filter(pk__in=values)}
+        return ", ".join(objects.get(v, v) for v in values)
+    if isinstance(field, forms.ChoiceField):
+        labels = {str(k): str(v) for k, v in field.choices}
+        return ", ".join(labels.get(v, v) for v in values)
+    return "\n".join(values)
+
+
 class SectionForm(forms.Form):
     """A section's form. ``application`` gives rules that depend on it (the city type)."""
 
@@ -60,6 +75,13 @@ class SectionForm(forms.Form):
     def hide_errors(self):
         """Shows a draft as typed, without calling its gaps errors (until the applicant saves)."""
         self._errors = ErrorDict()
+
+    def typed_items(self):
+        """(name, label, value as typed) of every field, for reading a section whole."""
+        data = self.data if self.is_bound else MultiValueDict()
+        return [
+            (name, str(field.label), _typed(field, data.getlist(name))) for name, field in self.fields.items()
+        ]
 
 
 class GeneralForm(SectionForm):
@@ -103,7 +125,7 @@ class AreaForm(SectionForm):
     def display_items(self):
         items = super().display_items()
         if self.cleaned_data.get("boundary_geojson"):
-            items[-1] = (items[-1][0], _("provided"))
+            items[-1] = (items[-1][0], str(_("provided")))  # plain text: it goes into the version snapshot
         return items
 
 
@@ -243,6 +265,24 @@ class ServicesForm:
                 form._errors = ErrorDict()
             formset._errors = [form._errors for form in formset.forms]
 
+    def typed_tables(self):
+        """The projects and the indicators as typed, as tables: [(title, headers, rows)]; rows the
+        applicant marked for deletion are left out."""
+        data = self.projects.data if self.is_bound else MultiValueDict()
+        tables = []
+        for formset, title, _add in self.formsets_for_template():
+            fields = [(name, f) for name, f in formset.form.base_fields.items()]
+            rows = []
+            for index in range(_count(data.get(f"{formset.prefix}-TOTAL_FORMS"))):
+                prefix = f"{formset.prefix}-{index}-"
+                if data.get(prefix + "DELETE") in ("on", "true", "1"):
+                    continue
+                cells = [_typed(field, data.getlist(prefix + name)) for name, field in fields]
+                if any(cell != "—" for cell in cells):
+                    rows.append(cells)
+            tables.append((str(title), [str(f.label) for _name, f in fields], rows))
+        return tables
+
     def display_items(self):
         items = []
         for form in self._kept(self.projects):
@@ -263,6 +303,14 @@ class ServicesForm:
                 )
             )
         return items
+
+
+def _count(value, ceiling=200):
+    """A formset's TOTAL_FORMS as typed, bounded: a draft may hold anything."""
+    try:
+        return max(0, min(int(value), ceiling))
+    except (TypeError, ValueError):
+        return 0
 
 
 @dataclass(frozen=True)

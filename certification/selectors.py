@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from . import rules
+from . import geo, rules
 from .enums import (
     AttachmentKind,
     Component,
@@ -19,8 +19,10 @@ from .enums import (
     DocumentKind,
     DocumentStatus,
     ScreeningOutcome,
+    Stage,
     Validity,
 )
+from .history import concerns_applicant
 from .layout import LAYOUT_LIMITS, SIGNATORY_LIMITS, text_width_mm
 from .models import AuditEntry, Document, Meeting, Section
 from .sections import sections_for
@@ -43,11 +45,43 @@ def dashboard_applications(user):
     )
 
 
-def timeline(application):
-    return application.audit_entries.select_related("actor").order_by("created_at", "pk")
+def applicant_timeline(application):
+    """The history the applicant reads: what concerns them, not the committee's inner workings."""
+    entries = application.audit_entries.select_related("actor").order_by("created_at", "pk")
+    return [entry for entry in entries if concerns_applicant(entry)]
 
 
 # --- Applications under review
+
+
+def application_reading(application):
+    """The whole application as the applicant wrote it, section by section in their order, for staff
+    who judge it: every field with its label and the value as typed, the services of each domain as
+    tables, the boundary as a drawing, and the attachments."""
+    saved = {s.key: s for s in application.sections.all()}
+    stages = [Stage.PROPOSAL] if application.stage == Stage.PROPOSAL else [Stage.PROPOSAL, Stage.PLAN]
+    sections = []
+    for stage in stages:
+        for spec in sections_for(application, stage):
+            section = saved.get(spec.key)
+            form = spec.form(section.data if section else {}, application=application)
+            entry = {"spec": spec, "section": section, "items": [], "tables": [], "boundary": None}
+            if hasattr(form, "typed_tables"):
+                entry["tables"] = form.typed_tables()
+            else:
+                for name, label, value in form.typed_items():
+                    if name == "boundary_geojson":
+                        entry["boundary"] = (
+                            {"label": label, "outline": geo.outline(value)} if value != "—" else None
+                        )
+                    else:
+                        entry["items"].append((label, value))
+            sections.append(entry)
+    return {
+        "sections": sections,
+        "attachments": list(application.attachments.select_related("uploaded_by")),
+        "versions": list(application.versions.select_related("submitted_by").order_by("number")),
+    }
 
 
 def _field_names(form):

@@ -17,7 +17,7 @@ from . import rules, selectors
 from .downloads import attachment_response
 from .enums import CLOSED_STATES, REVISING_STATES, WRITING_STATES, AttachmentKind, Stage, Status
 from .forms import ApplicationCreateForm, AttachmentForm, WithdrawForm
-from .history import describe
+from .history import concerns_applicant, describe
 from .models import Section
 from .sections import sections_for, spec_for
 from .services import core, drafting
@@ -66,7 +66,9 @@ def dashboard(request):
     for application in applications:
         application.labels = _status_labels(application.status)
         application.next = next_action(application)
-        application.timeline = [(entry, describe(entry)) for entry in application.audit_entries.all()]
+        application.timeline = [
+            (entry, describe(entry)) for entry in application.audit_entries.all() if concerns_applicant(entry)
+        ]
         application.requests = [
             (spec_for(application, s.key), s)
             for s in application.reopened_sections
@@ -128,7 +130,7 @@ def detail(request, pk):
             "complete_count": sum(row["complete"] for row in rows),
             "attachments": application.attachments.all(),
             "next_action": next_action(application),
-            "timeline": [(entry, describe(entry)) for entry in selectors.timeline(application)],
+            "timeline": [(entry, describe(entry)) for entry in selectors.applicant_timeline(application)],
             "can_withdraw": rules.can_withdraw(request.user, application),
             "labels": _status_labels(application.status),
         },

@@ -115,6 +115,11 @@ def can_move(from_state, to_state, roles):
     return bool(allowed_roles(from_state, to_state) & set(roles))
 
 
+def roles_moving_to(to_state):
+    """Every role that may move an application to ``to_state`` from some state."""
+    return set().union(*(moves.get(to_state, set()) for moves in TRANSITIONS.values()))
+
+
 def moves_for(from_state, roles):
     """The states this actor may move an application to from ``from_state``."""
     return [to for to, allowed in TRANSITIONS.get(from_state, {}).items() if allowed & set(roles)]

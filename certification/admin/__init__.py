@@ -7,4 +7,4 @@ declaration and scores) · ``meetings`` (intake rounds, the checklist, meetings 
 ``outbox`` (mail waiting for release) · ``documents`` (award rounds, awards, documents and printing).
 """
 
-from . import applications, documents, evaluations, meetings, outbox  # noqa: F401 - they register
+from . import accounts, applications, documents, evaluations, meetings, outbox  # noqa: F401 - they register

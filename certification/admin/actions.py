@@ -1,15 +1,17 @@
-"""The decision actions of the application list: one resolution deciding the selected applications, or
-one service applied to each of them."""
+"""The decision actions of the application list: one resolution deciding the selected applications, one
+service applied to each of them, or the award in a round. Each action names the state it moves
+applications to (``to_state``), and the list offers it only to the roles the workflow lets make that
+move (``rules.may_ever_move``)."""
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from .. import workflow
 from ..enums import Status
-from ..services import review
+from ..services import awards, review
 from ..services.core import WorkflowError
-from .forms import DecisionForm
+from .forms import AwardForm, DecisionForm
 
 
 def decision_action(to_state, label):
@@ -52,10 +54,11 @@ def decision_action(to_state, label):
         return TemplateResponse(request, "admin/certification/application/decide.html", context)
 
     action.__name__ = f"move_to_{to_state}"
+    action.to_state = to_state
     return admin.action(description=label)(action)
 
 
-def simple_action(service, label):
+def simple_action(service, label, to_state):
     def action(modeladmin, request, queryset):
         done = 0
         for application in queryset:
@@ -68,4 +71,45 @@ def simple_action(service, label):
             modeladmin.message_user(request, gettext("Done for %(count)s application(s).") % {"count": done})
 
     action.__name__ = service.__name__
+    action.to_state = to_state
     return admin.action(description=label)(action)
+
+
+@admin.action(description=gettext_lazy("Award the selected endorsed applications in a round…"))
+def award(modeladmin, request, queryset):
+    """Asks for the round, lists what will be awarded (and what cannot be), and awards on confirmation;
+    the documents are then rendered by the workers (see the round's documents page)."""
+    applications = list(queryset.select_related("organisation"))
+    form = AwardForm(request.POST if "apply" in request.POST else None)
+    if "apply" in request.POST and form.is_valid():
+        award_round = form.cleaned_data["round"]
+        done = []
+        for application in applications:
+            try:
+                awards.award(application, award_round, actor=request.user)
+            except WorkflowError as error:
+                modeladmin.message_user(request, f"{application}: {error}", messages.ERROR)
+            else:
+                done.append(application)
+        if done:
+            modeladmin.message_user(
+                request,
+                gettext("%(count)s application(s) awarded in the round of %(year)s.")
+                % {"count": len(done), "year": award_round.year},
+                messages.SUCCESS,
+            )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": gettext("Award the logo"),
+        "opts": modeladmin.model._meta,
+        "form": form,
+        "awardable": [a for a in applications if a.status == Status.ENDORSED],
+        "not_awardable": [a for a in applications if a.status != Status.ENDORSED],
+        "action_name": request.POST.get("action"),
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/certification/application/award.html", context)
+
+
+award.to_state = Status.AWARDED

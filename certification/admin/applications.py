@@ -19,29 +19,18 @@ from django.utils.translation import gettext_lazy as _
 from cities.enums import Domain
 from cities.models import Organisation
 
-from .. import clock, rules, selectors
+from .. import clock, queues, rules, selectors
 from ..downloads import attachment_response
-from ..enums import Component, Stage, Status
-from ..history import describe
-from ..models import (
-    Application,
-    EvaluatorAssignment,
-)
+from ..enums import Component, ScreeningOutcome, Stage, Status
+from ..history import describe, evaluators_may_read
+from ..models import Application, EvaluatorAssignment
 from ..sections import sections_for
 from ..services import review
 from ..services.core import WorkflowError
-from . import documents
-from .actions import decision_action, simple_action
+from .actions import award, decision_action, simple_action
 from .base import RulesAdmin
 from .forms import RevisionForm, ScreeningForm
-from .inlines import (
-    AssignmentInline,
-    AttachmentInline,
-    DecisionInline,
-    ScreeningInline,
-    SectionInline,
-    VersionInline,
-)
+from .inlines import AssignmentInline, DecisionInline, ScreeningInline
 
 
 class DomainFilter(admin.SimpleListFilter):
@@ -70,9 +59,26 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class QueueFilter(admin.SimpleListFilter):
+    """The work queues of the admin's index page, as a filter: its links lead here."""
+
+    title = _("waiting for")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        roles = rules.staff_roles(request.user)
+        return [(queue.key, queue.label) for queue in queues.APPLICATION_QUEUES if roles & queue.roles]
+
+    def queryset(self, request, queryset):
+        queue = queues.QUEUES_BY_KEY.get(self.value())
+        return queue.select(queryset) if queue else queryset
+
+
 # The application search names at most this many matching organisations in its query (see
 # ApplicationAdmin.get_search_results); beyond, it asks for them in a subquery.
 SEARCH_ORGANISATIONS_LISTED = 1000
+# Attachments shown in the page itself (in a frame or as an image), besides their download.
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 
 
 @admin.register(Application)
@@ -87,6 +93,7 @@ class ApplicationAdmin(RulesAdmin):
         "submitted_at",
     ]
     list_filter = [
+        QueueFilter,
         "status",
         "intake_round",
         "city_type",
@@ -116,19 +123,16 @@ class ApplicationAdmin(RulesAdmin):
         AssignmentInline,
         ScreeningInline,
         DecisionInline,
-        SectionInline,
-        AttachmentInline,
-        VersionInline,
     ]
     actions = [
-        simple_action(review.start_screening, _("Start screening")),
+        simple_action(review.start_screening, _("Start screening"), Status.SCREENING),
         decision_action(Status.PROMOTION_ZONE, _("Acknowledge as promotion zones (committee resolution)")),
-        simple_action(review.start_evaluation, _("Start the evaluation of the plans")),
+        simple_action(review.start_evaluation, _("Start the evaluation of the plans"), Status.EVALUATION),
         decision_action(Status.RECOMMENDED, _("Recommend the plans (working group)")),
         decision_action(Status.SUBCOMMITTEE_APPROVED, _("Approve the plans (subcommittee resolution)")),
         decision_action(Status.ENDORSED, _("Endorse (committee resolution)")),
         decision_action(Status.REJECTED, _("Reject, with the reason")),
-        documents.award_in_latest_round,
+        award,
     ]
 
     def get_search_results(self, request, queryset, search_term):
@@ -152,11 +156,11 @@ class ApplicationAdmin(RulesAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if self.has_change_permission(request):
-            return actions
-        if rules.can_award(request.user):  # officials award, nothing else
-            return {name: action for name, action in actions.items() if name == "award_in_latest_round"}
-        return {}
+        return {
+            name: entry
+            for name, entry in actions.items()
+            if rules.may_ever_move(request.user, getattr(entry[0], "to_state", None))
+        }
 
     def save_formset(self, request, form, formset, change):
         if formset.model is EvaluatorAssignment:
@@ -176,15 +180,28 @@ class ApplicationAdmin(RulesAdmin):
             return
         super().save_formset(request, form, formset, change)
 
+    def get_queryset(self, request):
+        return queues.with_latest_screening(super().get_queryset(request))
+
+    def get_ordering(self, request):
+        """A work queue lists the oldest first (the longest in its state)."""
+        if request.GET.get(QueueFilter.parameter_name) and not request.GET.get("o"):
+            return ["state_entered_at", "pk"]
+        return super().get_ordering(request)
+
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
+        label = obj.get_status_display()
+        if (
+            obj.status == Status.SCREENING
+            and getattr(obj, "latest_screening", None) == ScreeningOutcome.PASSED
+        ):
+            label = _("Screening passed: awaiting the committee")
         if clock.is_overdue(obj):
-            return format_html(
-                '{} <strong style="color:#b00">⚠ {}</strong>', obj.get_status_display(), _("overdue")
-            )
-        return obj.get_status_display()
+            return format_html('{} <strong class="overdue">⚠ {}</strong>', label, _("overdue"))
+        return label
 
-    @admin.display(description=_("working days in state"))
+    @admin.display(description=_("working days in state"), ordering="state_entered_at")
     def days(self, obj):
         target = clock.target_days(obj)
         spent = clock.days_in_state(obj)
@@ -215,6 +232,7 @@ class ApplicationAdmin(RulesAdmin):
             context["next_steps"] = self._next_steps(request, obj)
             context["summary"] = self._score_summary(request, obj)
             context["overdue"] = clock.is_overdue(obj)
+            context["reading"] = selectors.application_reading(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description=_("domains"))
@@ -249,8 +267,15 @@ class ApplicationAdmin(RulesAdmin):
         ]
 
     def attachment_view(self, request, pk, attachment_pk):
+        """An attachment of an application the user may see: a download, or with ``?inline=1`` (PDFs
+        and images) shown in the application's page."""
         application = self.visible_object(request, pk)
-        return attachment_response(get_object_or_404(application.attachments, pk=attachment_pk))
+        attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+        inline = request.GET.get("inline") == "1" and attachment.content_type in INLINE_TYPES
+        response = attachment_response(attachment, inline=inline)
+        if inline:
+            response["X-Frame-Options"] = "SAMEORIGIN"  # shown in a frame of the application's page
+        return response
 
     def _render(self, request, template, application, title, **context):
         return self.render_page(request, template, title, application, application=application, **context)
@@ -308,9 +333,11 @@ class ApplicationAdmin(RulesAdmin):
     def history_view(self, request, object_id, extra_context=None):
         """The application's history as sentences: our audit trail and the admin's own change log."""
         application = self.visible_object(request, object_id)
+        everything = rules.sees_every_evaluation(request.user)
         entries = [
             (entry.created_at, describe(entry, for_applicant=False), entry.data.get("note", ""))
             for entry in application.audit_entries.select_related("actor")
+            if everything or evaluators_may_read(entry, request.user)
         ]
         content_type = ContentType.objects.get_for_model(Application)
         for log in LogEntry.objects.filter(

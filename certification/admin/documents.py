@@ -217,24 +217,3 @@ class DocumentAdmin(RulesAdmin):
             document,
             form=form,
         )
-
-
-@admin.action(description=gettext_lazy("Award the selected endorsed applications in the latest round"))
-def award_in_latest_round(modeladmin, request, queryset):
-    """Awards each selected application in the round of the latest year; the documents are then
-    rendered by the workers (see the round's documents page)."""
-    award_round = AwardRound.objects.order_by("-year").first()
-    if award_round is None:
-        modeladmin.message_user(request, _("Create an award round first."), messages.ERROR)
-        return
-    for application in queryset:
-        try:
-            awards.award(application, award_round, actor=request.user)
-        except WorkflowError as error:
-            modeladmin.message_user(request, f"{application}: {error}", messages.ERROR)
-        else:
-            modeladmin.message_user(
-                request,
-                _("%(application)s is awarded in the round of %(year)s.")
-                % {"application": application, "year": award_round.year},
-            )

@@ -4,13 +4,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import Component, ConflictOfInterest, Recommendation, ScreeningOutcome
-from ..models import ChecklistItem, Resolution
+from ..models import AwardRound, ChecklistItem, Resolution
+
+
+class ResolutionChoiceField(forms.ModelChoiceField):
+    """Resolutions shown with their meeting, number and text, so that staff cite the right one."""
+
+    def label_from_instance(self, obj):
+        text = " ".join(obj.text.split())
+        return f"{obj} — {text[:120]}{'…' if len(text) > 120 else ''}"
 
 
 class DecisionForm(forms.Form):
     """A body's decision on the selected applications, citing one resolution."""
 
-    resolution = forms.ModelChoiceField(
+    resolution = ResolutionChoiceField(
         label=_("Resolution"), queryset=Resolution.objects.none(), required=False
     )
     note = forms.CharField(
@@ -20,10 +28,26 @@ class DecisionForm(forms.Form):
     def __init__(self, *args, bodies=(), resolution_required=False, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["resolution"]
-        field.queryset = Resolution.objects.filter(meeting__body__in=bodies).select_related("meeting")
+        field.queryset = (
+            Resolution.objects.filter(meeting__body__in=bodies)
+            .select_related("meeting")
+            .order_by("-meeting__date", "meeting__number", "number")
+        )
         field.required = resolution_required
         if not bodies:
             del self.fields["resolution"]
+
+
+class AwardForm(forms.Form):
+    """The round in which the selected applications receive the logo (the latest by default)."""
+
+    round = forms.ModelChoiceField(label=_("Award round"), queryset=AwardRound.objects.order_by("-year"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].initial = (
+            AwardRound.objects.order_by("-year").values_list("pk", flat=True).first()
+        )
 
 
 class SectionRequestsForm(forms.Form):
@@ -81,21 +105,61 @@ class DeclarationForm(forms.Form):
 
 
 class EvaluationForm(forms.Form):
-    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=Recommendation.choices)
-    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    """The scores, the assessment of each domain and the recommendation. Saved as a draft as it
+    stands; everything is required, and the evaluator's confirmation, only to submit."""
 
-    def __init__(self, *args, domains=(), **kwargs):
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"), choices=[("", "—"), *Recommendation.choices], required=False
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = forms.BooleanField(
+        label=_("My evaluation is final: once submitted it can no longer be changed."), required=False
+    )
+
+    def __init__(self, *args, domains=(), submitting=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.submitting = submitting
+        confirm = self.fields.pop("confirm")
         for component in Component:
             self.fields[f"score_{component.value}"] = forms.IntegerField(
-                label=_("%(component)s (0–100)") % {"component": component.label}, min_value=0, max_value=100
+                label=_("%(component)s (0–100)") % {"component": component.label},
+                min_value=0,
+                max_value=100,
+                required=False,
             )
         self.domains = list(domains)
         for code, label in self.domains:
             self.fields[f"domain_{code}"] = forms.CharField(
                 label=_("Assessment: %(domain)s") % {"domain": label},
                 widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
             )
+        self.fields["recommendation"] = self.fields.pop("recommendation")
+        self.fields["comment"] = self.fields.pop("comment")
+        self.fields["confirm"] = confirm
+
+    @classmethod
+    def initial_from(cls, assignment):
+        """The draft as saved, to go on with it."""
+        return {
+            **{f"score_{c}": v for c, v in assignment.scores.items()},
+            **{f"domain_{c}": v for c, v in assignment.domain_assessments.items()},
+            "recommendation": assignment.recommendation,
+            "comment": assignment.comment,
+        }
+
+    def clean(self):
+        data = super().clean()
+        if self.submitting:
+            for name in self.fields:
+                if name != "comment" and data.get(name) in (None, "", False) and name not in self.errors:
+                    message = (
+                        _("Confirm that your evaluation is final.")
+                        if name == "confirm"
+                        else _("Required to submit.")
+                    )
+                    self.add_error(name, message)
+        return data
 
     def scores(self):
         return {c: self.cleaned_data[f"score_{c}"] for c in Component.values}

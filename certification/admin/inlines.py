@@ -1,40 +1,15 @@
-"""What an application's admin page shows below its record: evaluators (the secretariat assigns them
-here), screenings, decisions, sections, attachments and submitted versions."""
+"""What an application's admin page shows below its record and its content: evaluators (the secretariat
+assigns them here), screenings and decisions."""
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules
 from ..enums import Role
-from ..models import ApplicationVersion, Attachment, Decision, EvaluatorAssignment, Screening, Section
+from ..models import Decision, EvaluatorAssignment, Screening
 from .base import ReadOnlyInline
-
-
-class SectionInline(ReadOnlyInline):
-    model = Section
-    fields = ["key", "is_complete", "version", "updated_at", "updated_by", "reopened", "reviewer_request"]
-    readonly_fields = fields
-
-
-class AttachmentInline(ReadOnlyInline):
-    model = Attachment
-    fields = ["download", "kind", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
-
-    @admin.display(description=_("file name"))
-    def download(self, obj):
-        url = reverse("admin:certification_application_attachment", args=[obj.application_id, obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.original_name)
-
-
-class VersionInline(ReadOnlyInline):
-    model = ApplicationVersion
-    fields = ["number", "stage", "submitted_by", "submitted_at"]
-    readonly_fields = fields
 
 
 class ScreeningInline(ReadOnlyInline):
@@ -47,6 +22,12 @@ class DecisionInline(ReadOnlyInline):
     model = Decision
     fields = ["decided_at", "from_state", "to_state", "resolution", "decided_by"]
     readonly_fields = fields
+
+
+def full_name(user):
+    """A staff member as people know them: their name, and their address to tell two namesakes apart."""
+    name = user.get_full_name() or user.get_username()
+    return f"{name} ({user.email})" if user.email else name
 
 
 class AssignmentInline(admin.TabularInline):
@@ -67,7 +48,10 @@ class AssignmentInline(admin.TabularInline):
                 .objects.filter(groups__name=Role.EVALUATOR, is_active=True)
                 .order_by("first_name")
             )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "evaluator":
+            field.label_from_instance = full_name
+        return field
 
     def has_add_permission(self, request, obj=None):
         return rules.can_assign_evaluators(request.user, obj)

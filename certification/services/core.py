@@ -125,12 +125,20 @@ def notify(application, state, *, note="", resolution=None, data=None):
         "sections": sections,
         "url": f"{settings.SITE_URL}{reverse('apply:detail', args=[application.pk])}",
     }
-    subject_th, subject_en = _render_both_languages("notifications/decision_subject.txt", context)
-    body_th, body_en = _render_both_languages("notifications/decision.txt", context)
+    return queue_mail(
+        application, f"certification.application.{state}", recipients, "notifications/decision", context
+    )
+
+
+def queue_mail(application, event, recipients, template, context):
+    """A mail in Thai, then English, rendered from ``<template>_subject.txt`` and ``<template>.txt``,
+    held in the outbox until the secretariat releases it."""
+    subject_th, subject_en = _render_both_languages(f"{template}_subject.txt", context)
+    body_th, body_en = _render_both_languages(f"{template}.txt", context)
     return Notification.objects.create(
         application=application,
-        event=f"certification.application.{state}",
+        event=event,
         recipients="\n".join(recipients),
-        subject=f"{subject_th} / {subject_en}"[:255],
+        subject=" ".join(f"{subject_th} / {subject_en}".split())[:255],  # one line, whatever was typed
         body=f"{body_th}\n\n--- English ---\n\n{body_en}\n",
     )

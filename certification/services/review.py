@@ -1,8 +1,10 @@
 """The committee's writes: screening, reopening sections, promotion zones, evaluation by the working
 group, and the decisions of the bodies citing their resolutions."""
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,10 +13,10 @@ from cities.models import PromotionZone
 
 from .. import rules, selectors
 from ..enums import Component, ConflictOfInterest, Recommendation, ScreeningOutcome, Stage, Status
-from ..models import Application, ChecklistItem, EvaluatorAssignment, Resolution, Screening, Section
+from ..models import Application, ChecklistItem, EvaluatorAssignment, Meeting, Resolution, Screening, Section
 from ..sections import sections_for
 from . import awards
-from .core import IncompleteApplication, WorkflowError, audit, transition
+from .core import IncompleteApplication, WorkflowError, audit, queue_mail, transition
 
 
 @transaction.atomic
@@ -111,8 +113,21 @@ def assign_evaluator(application, evaluator, *, actor):
     )
     if created:
         audit(
-            application, "certification.evaluation.assigned", actor=actor, evaluator=evaluator.get_username()
+            application,
+            "certification.evaluation.assigned",
+            actor=actor,
+            evaluator=evaluator.get_username(),
+            evaluator_name=evaluator.get_full_name() or evaluator.get_username(),
         )
+        if evaluator.email:
+            url = reverse("admin:certification_evaluatorassignment_change", args=[assignment.pk])
+            queue_mail(
+                application,
+                "certification.evaluation.assigned",
+                [evaluator.email],
+                "notifications/evaluator_assigned",
+                {"application": application, "evaluator": evaluator, "url": f"{settings.SITE_URL}{url}"},
+            )
     return assignment
 
 
@@ -135,10 +150,29 @@ def declare_conflict(assignment, *, actor, conflicted, note=""):
     return locked
 
 
+def _draft_score(value):
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 100 else None
+
+
 @transaction.atomic
-def submit_evaluation(assignment, *, actor, scores, domain_assessments, recommendation, comment=""):
-    """Scores 0–100 for each of the five components, an assessment for each chosen domain, and a
-    recommendation. Submitted once; the evaluator then sees the others' scores."""
+def save_evaluation_draft(assignment, *, actor, scores, domain_assessments, recommendation, comment=""):
+    """Keeps an evaluation in progress, complete or not, so that the evaluator can come back to it;
+    nothing is checked but that each score lies from 0 to 100. Only ``submit_evaluation`` makes it
+    count."""
+    locked = _evaluation_to_write(assignment, actor=actor)
+    locked.scores = {c: s for c in Component.values if (s := _draft_score(scores.get(c))) is not None}
+    locked.domain_assessments = {
+        c: text.strip()
+        for c in locked.application.domains
+        if (text := domain_assessments.get(c) or "").strip()
+    }
+    locked.recommendation = recommendation if recommendation in Recommendation.values else ""
+    locked.comment = comment
+    locked.save(update_fields=["scores", "domain_assessments", "recommendation", "comment"])
+    return locked
+
+
+def _evaluation_to_write(assignment, *, actor):
     locked = (
         EvaluatorAssignment.objects.select_for_update().select_related("application").get(pk=assignment.pk)
     )
@@ -150,6 +184,14 @@ def submit_evaluation(assignment, *, actor, scores, domain_assessments, recommen
         raise WorkflowError(_("This evaluation has already been submitted."))
     if locked.application.status != Status.EVALUATION:
         raise WorkflowError(_("The plan is not in evaluation."))
+    return locked
+
+
+@transaction.atomic
+def submit_evaluation(assignment, *, actor, scores, domain_assessments, recommendation, comment=""):
+    """Scores 0–100 for each of the five components, an assessment for each chosen domain, and a
+    recommendation. Submitted once; the evaluator then sees the others' scores."""
+    locked = _evaluation_to_write(assignment, actor=actor)
     problems = []
     for component in Component:
         value = scores.get(component.value)
@@ -190,11 +232,40 @@ def decide(applications, *, resolution, to_state, actor, note=""):
     return moved
 
 
+def _check_resolution_number(meeting, number, *, resolution=None):
+    taken = meeting.resolutions.filter(number=number).exclude(pk=getattr(resolution, "pk", None))
+    if taken.exists():
+        raise WorkflowError(_("The meeting already has a resolution number %(number)s.") % {"number": number})
+
+
 @transaction.atomic
 def record_resolution(meeting, *, actor, text, number=None):
+    """A resolution of the meeting, numbered next unless ``number`` is given."""
     _require_role(actor, rules.decides_for_the_bodies)
+    Meeting.objects.select_for_update().get(pk=meeting.pk)  # one number at a time per meeting
     if number is None:
         number = (meeting.resolutions.aggregate(n=Max("number"))["n"] or 0) + 1
+    _check_resolution_number(meeting, number)
     resolution = Resolution.objects.create(meeting=meeting, number=number, text=text, recorded_by=actor)
     audit(None, "certification.resolution.recorded", actor=actor, resolution=str(resolution), text=text)
     return resolution
+
+
+@transaction.atomic
+def change_resolution(resolution, *, actor, text, number):
+    """Corrects a resolution's text or number as minuted; the decisions citing it keep citing it."""
+    _require_role(actor, rules.decides_for_the_bodies)
+    locked = Resolution.objects.select_for_update().select_related("meeting").get(pk=resolution.pk)
+    _check_resolution_number(locked.meeting, number, resolution=locked)
+    before = {"number": locked.number, "text": locked.text}
+    locked.number, locked.text = number, text
+    locked.save(update_fields=["number", "text"])
+    audit(
+        None,
+        "certification.resolution.changed",
+        actor=actor,
+        resolution=str(locked),
+        before=before,
+        text=text,
+    )
+    return locked

@@ -92,11 +92,20 @@ def test_the_application_search_finds_titles_and_organisation_names_word_by_word
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (Role.OFFICIAL, ["award_in_latest_round"]),
+        (Role.OFFICIAL, ["award"]),
         (Role.EVALUATOR, []),
+        (
+            Role.COMMITTEE_SECRETARY,
+            [
+                "move_to_promotion_zone",
+                "move_to_subcommittee_approved",
+                "move_to_endorsed",
+                "move_to_rejected",
+            ],
+        ),
     ],
 )
-def test_officials_may_only_award_from_the_application_list(rf, role, expected):
+def test_each_role_is_offered_only_the_actions_the_workflow_lets_it_take(rf, role, expected):
     from django.contrib.admin.sites import site
 
     from certification.models import Application
@@ -115,7 +124,7 @@ def test_the_secretariat_has_every_decision_action(rf):
     request.user = UserFactory(role=Role.SECRETARIAT)
     actions = list(site._registry[Application].get_actions(request))
     assert actions[0] == "start_screening"
-    assert {"move_to_endorsed", "move_to_rejected", "award_in_latest_round"} <= set(actions)
+    assert {"move_to_endorsed", "move_to_rejected", "award"} <= set(actions)
 
 
 def test_asking_for_revisions_in_the_admin_reopens_only_the_sections_named(client):

@@ -108,7 +108,12 @@ def test_staff_award_an_endorsed_application_from_the_admin(client):
     application = endorsed()
     client.force_login(UserFactory(role=Role.SECRETARIAT))
     url = reverse("admin:certification_application_changelist")
-    client.post(url, {"action": "award_in_latest_round", "_selected_action": [application.pk]})
+    chosen = {"action": "award", "_selected_action": [application.pk]}
+    confirm = client.post(url, chosen)  # asks for the round, and lists what will be awarded
+    assert application.title in confirm.content.decode()
+    assert confirm.context["form"]["round"].initial == award_round.pk
+    assert Document.objects.count() == 0
+    client.post(url, {**chosen, "round": award_round.pk, "apply": "1"})
     application.refresh_from_db()
     assert application.status == "awarded"
     assert sorted(Document.objects.values_list("serial", flat=True)) == ["SCP-2565-001", "SCT-2565-001"]

@@ -1,0 +1,106 @@
+"""certification/geo.py: a GeoJSON boundary is checked with bounded depth and size, with a clear message,
+and nothing a hostile draft holds makes the autosave or the submission fail."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import translation
+
+from certification.demo import SAMPLE_PDF
+from certification.enums import Status
+from certification.geo import outline, validate_boundary
+from certification.models import ApplicationVersion
+from certification.services import drafting
+from tests.factories import COMPLETE_PROPOSAL, ApplicationFactory
+
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[99.48, 18.28], [99.52, 18.28], [99.52, 18.31], [99.48, 18.31], [99.48, 18.28]]],
+}
+
+
+def message(text):
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            validate_boundary(text)
+        return " ".join(caught.value.messages)
+
+
+def nested_features(levels):
+    geometry = SQUARE
+    for _ in range(levels):
+        geometry = {"type": "Feature", "geometry": geometry}
+    return json.dumps(geometry)
+
+
+def test_a_polygon_a_feature_and_a_collection_are_accepted():
+    feature = {"type": "Feature", "geometry": SQUARE, "properties": {}}
+    for geometry in (SQUARE, feature, {"type": "FeatureCollection", "features": [feature, feature]}):
+        assert validate_boundary(json.dumps(geometry)) == geometry
+
+
+def test_brackets_nested_thousands_deep_are_refused_with_a_message():
+    assert message("[" * 5000 + "]" * 5000) == "The boundary is nested too deeply to be GeoJSON."
+
+
+def test_features_nested_in_features_are_refused():
+    assert message(nested_features(2)) == "The boundary must be a GeoJSON Polygon or MultiPolygon."
+    assert message(nested_features(900)) == "The boundary must be a GeoJSON Polygon or MultiPolygon."
+
+
+def test_a_collection_of_something_else_than_features_is_refused():
+    collection = {"type": "FeatureCollection", "features": [SQUARE]}
+    assert message(json.dumps(collection)) == "Each feature of the collection must be a GeoJSON Feature."
+
+
+def test_size_and_points_are_bounded():
+    assert message(" " * 2_000_001) == "The boundary is too large (at most 2 MB of GeoJSON)."
+    ring = [[99.0 + i * 1e-5, 18.0] for i in range(20_001)] + [[99.0, 18.0]]
+    assert message(json.dumps({"type": "Polygon", "coordinates": [ring]})) == (
+        "The boundary has too many points (at most 20,000)."
+    )
+
+
+def test_the_outline_keeps_the_shape_north_up():
+    drawn = outline(json.dumps(SQUARE), size=100)
+    assert drawn["points"] == 5
+    # 0.04° of longitude at 18.3° N is 0.038° on the ground, against 0.03° of latitude: wider than high.
+    assert drawn["path"] == "M4.0 86.3 L96.0 86.3 L96.0 13.7 L4.0 13.7 L4.0 86.3 Z"
+    assert outline("[" * 5000 + "]" * 5000) is None
+    assert outline("") is None
+
+
+@pytest.mark.django_db
+def test_a_deeply_nested_boundary_is_kept_as_a_draft_and_the_form_says_why(client):
+    application = ApplicationFactory(complete=True)
+    client.force_login(application.created_by)
+    area = {key: values[0] for key, values in COMPLETE_PROPOSAL["area"].items()}
+    area["boundary_geojson"] = "[" * 5000 + "]" * 5000
+    autosave = client.post(reverse("apply:autosave", args=[application.pk, "area"]), {**area, "version": "1"})
+    assert (autosave.status_code, autosave.json()["ok"], autosave.json()["complete"]) == (200, True, False)
+    page = client.post(reverse("apply:section", args=[application.pk, "area"]), {**area, "version": "2"})
+    assert page.status_code == 200
+    assert "ขอบเขตซ้อนกันลึกเกินกว่าจะเป็น GeoJSON" in page.content.decode()
+    assert application.sections.get(key="area").data["boundary_geojson"] == [area["boundary_geojson"]]
+
+
+@pytest.mark.django_db
+def test_a_proposal_with_a_boundary_is_submitted_and_its_version_keeps_plain_text():
+    application = ApplicationFactory(complete=True)
+    area = {**COMPLETE_PROPOSAL["area"], "boundary_geojson": [json.dumps(SQUARE)]}
+    drafting.save_section(application, "area", area, actor=application.created_by, expected_version=1)
+
+    drafting.add_attachment(
+        application,
+        SimpleUploadedFile("p.pdf", SAMPLE_PDF),
+        "proposal_document",
+        actor=application.created_by,
+    )
+    drafting.submit(application, actor=application.created_by)
+    assert application.status == Status.SUBMITTED
+    snapshot = ApplicationVersion.objects.get(application=application).snapshot
+    area_items = dict(next(s["items"] for s in snapshot["sections"] if s["key"] == "area"))
+    assert area_items["ขอบเขตในรูปแบบ GeoJSON (ไม่บังคับ)"] == "มีข้อมูล"
