@@ -155,14 +155,21 @@ class Section(models.Model):
     """One form page of an application. ``data`` is what the applicant typed, saved as a draft even when
     incomplete; ``version`` rises with every save so that two editors cannot overwrite each other."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="sections")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="sections"
+    )
     key = models.CharField(_("section"), max_length=32)
     data = models.JSONField(_("content"), default=dict, blank=True)
     is_complete = models.BooleanField(_("complete"), default=False)
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(_("saved"), null=True, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Set when staff return the application or ask for revisions: only reopened sections can be edited.
     reopened = models.BooleanField(_("reopened for changes"), default=False)
@@ -184,7 +191,9 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="attachments"
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=AttachmentKind.choices)
     file = models.FileField(_("file"), upload_to=attachment_path, storage=private_storage, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
@@ -208,7 +217,9 @@ class Attachment(models.Model):
 class ApplicationVersion(models.Model):
     """What the applicant submitted, frozen: one per submission, so staff can compare versions."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="versions")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="versions"
+    )
     number = models.PositiveIntegerField(_("version"))
     stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
     snapshot = models.JSONField(_("content"))
@@ -307,7 +318,9 @@ class Resolution(models.Model):
 class Decision(models.Model):
     """A change of state of one application decided by a body, citing its resolution."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="decisions")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="decisions"
+    )
     resolution = models.ForeignKey(
         Resolution, verbose_name=_("resolution"), on_delete=models.PROTECT, related_name="decisions"
     )
@@ -347,7 +360,9 @@ class ChecklistItem(models.Model):
 class Screening(models.Model):
     """The secretariat's qualification check and preliminary screening of one submission."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="screenings")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="screenings"
+    )
     outcome = models.CharField(_("outcome"), max_length=16, choices=ScreeningOutcome.choices)
     # {"<criterion id>": {"text": "...", "met": true, "note": "..."}}, with the criterion's text as checked.
     checklist = models.JSONField(_("checklist"), default=dict, blank=True)
@@ -370,14 +385,18 @@ class EvaluatorAssignment(models.Model):
     """A working-group evaluator assigned to a plan. Until they declare no conflict of interest they
     cannot score; with a conflict they no longer see the application anywhere."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assignments")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="assignments"
+    )
     evaluator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("evaluator"),
         on_delete=models.PROTECT,
         related_name="assignments",
     )
-    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
+    )
     assigned_at = models.DateTimeField(_("assigned"), auto_now_add=True)
     conflict = models.CharField(
         _("conflict of interest"),
@@ -416,7 +435,9 @@ class EvaluatorAssignment(models.Model):
 class Notification(models.Model):
     """A mail to an applicant about a decision, held in the outbox until the secretariat releases it."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notifications")
+    application = models.ForeignKey(
+        Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="notifications"
+    )
     event = models.CharField(_("event"), max_length=64)
     recipients = models.TextField(_("recipients"), help_text=_("One address per line."))
     subject = models.CharField(_("subject"), max_length=255)
@@ -426,7 +447,12 @@ class Notification(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     released_at = models.DateTimeField(_("released"), null=True, blank=True)
     error = models.TextField(_("delivery error"), blank=True)
@@ -492,7 +518,9 @@ class Award(models.Model):
         "self", verbose_name=_("supersedes"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="superseded_by",
     )  # fmt: skip
-    awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("awarded by"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -10,6 +10,10 @@ from smartcity.admin import NotFoundAdminMixin, not_found_when_denied
 
 
 class PortalUserAdmin(NotFoundAdminMixin, UserAdmin):
+    def add_view(self, request, form_url="", extra_context=None):
+        with not_found_when_denied():  # Django's user admin refuses before its form view is reached
+            return super().add_view(request, form_url, extra_context)
+
     def user_change_password(self, request, id, form_url=""):
         with not_found_when_denied():
             return super().user_change_password(request, id, form_url)

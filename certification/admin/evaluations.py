@@ -1,7 +1,7 @@
 """An evaluator's own evaluations in the admin: the declaration of a conflict of interest (or none), then
 the scores, the assessment of each domain and the recommendation."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -75,7 +75,7 @@ class EvaluationAdmin(RulesAdmin):
             except (WorkflowError, IncompleteApplication) as exc:
                 form.add_error(None, str(exc))
             else:
-                self.message_user(request, done)
+                self.message_user(request, done, messages.SUCCESS)
                 return HttpResponseRedirect(request.path)
         assignment.refresh_from_db()
         visible = assignment.conflict != ConflictOfInterest.CONFLICTED or not mine
