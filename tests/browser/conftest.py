@@ -43,3 +43,17 @@ def page(browser, live_server):
     page.on("request", lambda request: page.requested_hosts.add(urlsplit(request.url).netloc))
     yield page
     context.close()
+
+
+def staff_page(browser, live_server, user, password="pw"):
+    """A browser context in which ``user`` is logged in to the admin."""
+    import re
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", password)
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(re.compile(r"/admin/$"))
+    return page

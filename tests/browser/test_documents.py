@@ -10,7 +10,7 @@ import pytest
 from certification.enums import DocumentStatus, Role
 from certification.models import Document
 from smartcity.celery import app
-from tests.browser.test_committee import staff_page
+from tests.browser.conftest import staff_page
 from tests.certification.awards_helpers import awarded, round_2565
 from tests.conftest import celery_worker_process, worker_database_env
 from tests.factories import UserFactory
