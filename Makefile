@@ -38,8 +38,14 @@ messages: system-packages $(MO_FILES)
 %.mo: %.po
 	msgfmt --check --output-file=$@ $<
 
+# Both domains: django (Python and templates, smartcity/django_strings.py included) and djangojs (the
+# admin's JavaScript messages listed in smartcity/django_strings.js). See docs/i18n.md.
+MAKEMESSAGES := DEBUG=1 $(PY) manage.py makemessages --locale=th --no-obsolete \
+	--ignore=.venv --ignore=var --ignore=tests --ignore=static/vendor
+
 makemessages: $(VENV)/.installed
-	DEBUG=1 $(PY) manage.py makemessages --locale=th --no-obsolete --no-fuzzy-matching --ignore=.venv --ignore=var --ignore=tests
+	$(MAKEMESSAGES) --domain=django
+	$(MAKEMESSAGES) --domain=djangojs
 
 run: system-packages $(VENV)/.installed messages
 	DEBUG=1 $(PY) manage.py migrate --noinput

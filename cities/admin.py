@@ -3,11 +3,22 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcity.admin import NotFoundAdminMixin
 
+from . import selectors
 from .models import CertifiedCity, Invitation, Membership, Organisation, Province, Region
 
 
 class PortalAdmin(NotFoundAdminMixin, admin.ModelAdmin):
-    """404 for what the user may not see, as everywhere in the portal."""
+    """404 for what the user may not see, and dates in the page's era, as everywhere in the portal."""
+
+
+class ProvinceListFilter(admin.RelatedFieldListFilter):
+    """A filter by province whose provinces are listed in the reader's order: Thai dictionary order on
+    Thai pages (เชียงใหม่ under ช), by English name on English ones. For a foreign key or a many-to-many
+    field to ``Province``: ``list_filter = [("provinces", ProvinceListFilter)]``."""
+
+    def field_choices(self, field, request, model_admin):
+        queryset = field.related_model._default_manager.complex_filter(field.get_limit_choices_to())
+        return [(province.pk, str(province)) for province in selectors.provinces_in_order(queryset=queryset)]
 
 
 class ReferenceDataAdmin(PortalAdmin):
@@ -31,10 +42,33 @@ class RegionAdmin(ReferenceDataAdmin):
 
 @admin.register(Province)
 class ProvinceAdmin(ReferenceDataAdmin):
-    list_display = ["name_th", "name_en", "code", "iso_code", "region", "statistical_region"]
+    """Listed in the reader's order (the list, the autocomplete of the forms that name provinces, and
+    Django's filters by province all take ``get_ordering``); the name columns sort by it too."""
+
+    list_display = ["thai_name", "english_name", "code", "iso_code", "region", "statistical_region"]
     list_filter = ["region", "statistical_region"]
     list_select_related = ["region", "statistical_region"]
     search_fields = ["name_th", "name_en", "name_en_iso", "code", "iso_code"]
+
+    def get_ordering(self, request):
+        return [selectors.province_ordering()]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                thai_order=selectors.province_ordering("th"), english_order=selectors.province_ordering("en")
+            )
+        )
+
+    @admin.display(description=_("name (Thai)"), ordering="thai_order")
+    def thai_name(self, obj):
+        return obj.name_th
+
+    @admin.display(description=_("name (English)"), ordering="english_order")
+    def english_name(self, obj):
+        return obj.name_en
 
 
 class MembershipInline(admin.TabularInline):
@@ -46,7 +80,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(PortalAdmin):
     list_display = ["name_th", "name_en", "org_type", "province", "is_sample"]
-    list_filter = ["org_type", "province__region", "is_sample"]
+    list_filter = ["org_type", "province__region", ("province", ProvinceListFilter), "is_sample"]
     list_select_related = ["province"]
     search_fields = ["name_th", "name_en"]
     autocomplete_fields = ["province"]
@@ -76,7 +110,14 @@ class InvitationAdmin(PortalAdmin):
 @admin.register(CertifiedCity)
 class CertifiedCityAdmin(PortalAdmin):
     list_display = ["name_th", "name_en", "award_year", "city_type", "status", "province_names", "is_sample"]
-    list_filter = ["award_year", "status", "city_type", "provinces__region", "is_sample"]
+    list_filter = [
+        "award_year",
+        "status",
+        "city_type",
+        "provinces__region",
+        ("provinces", ProvinceListFilter),
+        "is_sample",
+    ]
     search_fields = ["name_th", "name_en", "organisation__name_th", "organisation__name_en"]
     autocomplete_fields = ["organisation", "provinces"]
     date_hierarchy = "certified_on"
@@ -86,4 +127,4 @@ class CertifiedCityAdmin(PortalAdmin):
 
     @admin.display(description=_("provinces"))
     def province_names(self, obj):
-        return ", ".join(p.name for p in obj.provinces.all())
+        return ", ".join(p.name for p in selectors.provinces_in_order(queryset=obj.provinces.all()))

@@ -3,7 +3,34 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .models import Organisation
+from .models import Organisation, Province
+
+
+class ProvinceChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices in the order of the language active when the field is rendered (or validated), not
+    when the form class was defined: Thai dictionary order in Thai, by English name in English."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for province in selectors.provinces_in_order(queryset=self.queryset):
+            yield self.choice(province)
+
+
+class ProvinceFieldMixin:
+    iterator = ProvinceChoiceIterator
+
+    def __init__(self, queryset=None, **kwargs):
+        super().__init__(Province.objects.all() if queryset is None else queryset, **kwargs)
+
+
+class ProvinceChoiceField(ProvinceFieldMixin, forms.ModelChoiceField):
+    """One province, listed in the reader's order and named in the reader's language."""
+
+
+class ProvinceMultipleChoiceField(ProvinceFieldMixin, forms.ModelMultipleChoiceField):
+    """Several provinces, listed in the reader's order and named in the reader's language (the
+    applicant's target area, for one)."""
 
 
 class SignupForm(forms.Form):
@@ -67,6 +94,7 @@ class OrganisationForm(forms.ModelForm):
             "org_type": _("Type of organisation"),
         }
         help_texts = {"name_en": _("Optional.")}
+        field_classes = {"province": ProvinceChoiceField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from smartcity.thaidate import format_datetime
+
 from .enums import CertifiedCityStatus, CityType, OrganisationType, RegionGrouping
 
 
@@ -103,8 +105,12 @@ class Organisation(BilingualName):
 class Membership(models.Model):
     """A user's place in an organisation; members share the organisation's applications."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
     is_admin = models.BooleanField(
         _("organisation admin"), default=False, help_text=_("May invite colleagues to the organisation.")
     )
@@ -228,7 +234,8 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.organisation} — {self.created_at:%Y-%m-%d %H:%M}"
+        # In the reader's language and era: "… — 9 มกราคม 2569 14:30" on Thai pages.
+        return f"{self.organisation} — {format_datetime(self.created_at, language=get_language())}"
 
     def is_open(self, now=None):
         """Neither used, revoked nor expired: it can still be accepted."""

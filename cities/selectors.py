@@ -1,14 +1,51 @@
-"""Reads used by the views."""
+"""Reads used by the views, the forms and the admin."""
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from .models import Invitation, Membership, Organisation
+from smartcity.collation import sort_key
+
+from .models import Invitation, Membership, Organisation, Province
+
+# --- Provinces in the reader's order: Thai dictionary order on Thai pages, by English name on English ones.
+
+
+def _is_thai(language):
+    return (language or get_language() or settings.LANGUAGE_CODE).startswith("th")
+
+
+def province_sort_key(province, language=None):
+    """The sort key of a province for ``language`` (the active language if None)."""
+    if _is_thai(language) or not province.name_en:
+        return sort_key(province.name_th)
+    return sort_key(province.name_en)
+
+
+def provinces_in_order(language=None, queryset=None):
+    """The provinces (all of them, or those of ``queryset``) as a list in the order of ``language``,
+    the active language if None: ``กระบี่, กรุงเทพมหานคร, …, เชียงใหม่, ตรัง, …`` in Thai (leading vowels
+    do not count, see smartcity.collation), ``Amnat Charoen, Ang Thong, Bangkok, …`` in English."""
+    provinces = list(Province.objects.all() if queryset is None else queryset)
+    provinces.sort(key=lambda province: province_sort_key(province, language))
+    return provinces
+
+
+def province_ordering(language=None):
+    """An expression to ``order_by`` a queryset of provinces in the order of ``provinces_in_order``, on
+    any database (SQLite has no Thai collation): the rank of each province, computed here from the 77
+    names (one small query)."""
+    codes = [p.pk for p in provinces_in_order(language, Province.objects.only("code", "name_th", "name_en"))]
+    return Case(
+        *(When(pk=code, then=Value(rank)) for rank, code in enumerate(codes)),
+        default=Value(len(codes)),
+        output_field=IntegerField(),
+    )
 
 
 def organisations_of(user):

@@ -1,11 +1,30 @@
-"""What every admin page of the portal shares: an object the user may not see, or an address that names
-nothing (``/admin/…/abc/change/``), answers 404 — never 403, never Django's redirect to the index with
-"doesn't exist" — so that a hidden object cannot be told from a missing one."""
+"""What every admin page of the portal shares (``NotFoundAdminMixin``, the base of every ``ModelAdmin`` of
+the portal: ``cities.admin.PortalAdmin``, ``certification.admin.base.RulesAdmin`` and the admins of users
+and groups in ``certification.admin.accounts``).
+
+- An object the user may not see, or an address that names nothing (``/admin/…/abc/change/``), answers
+  404 — never 403, never Django's redirect to the index with "doesn't exist" — so that a hidden object
+  cannot be told from a missing one.
+- Dates are typed and shown in the page's era, B.E. on Thai pages (``ThaiDateAdminMixin``): every
+  ``DateField`` and ``DateTimeField`` of a model admin and of its inlines gets the fields of
+  ``smartcity.forms`` instead of Django's calendar, which writes C.E. dates.
+- The delete confirmation leaves out the rows of many-to-many tables, which Django names in English only.
+- Permissions are named in the page's language (``PermissionsInThaiMixin``; Django stores their names in
+  English), where a group's or a user's permissions are chosen.
+"""
 
 from contextlib import contextmanager
 
+from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.forms import ModelMultipleChoiceField
 from django.http import Http404
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from .forms import ThaiDateField, ThaiDateInput, ThaiDateTimeField, ThaiSplitDateTimeWidget
 
 
 @contextmanager
@@ -17,8 +36,100 @@ def not_found_when_denied():
         raise Http404 from None
 
 
-class NotFoundAdminMixin:
-    """For a ``ModelAdmin``: 404 wherever Django's admin would answer 403 or redirect."""
+# Dates in the page's era (B.E. in Thai), typed in a plain text input with the format as placeholder.
+DATE_FORMFIELD_OVERRIDES = {
+    models.DateField: {"form_class": ThaiDateField, "widget": ThaiDateInput},
+    models.DateTimeField: {"form_class": ThaiDateTimeField, "widget": ThaiSplitDateTimeWidget},
+}
+
+
+class ThaiDateAdminMixin:
+    """For a ``ModelAdmin``: its date fields and those of its inlines are ``smartcity.forms``'
+    ``ThaiDateField`` and ``ThaiDateTimeField``."""
+
+    formfield_overrides = DATE_FORMFIELD_OVERRIDES
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            own = type(inline).formfield_overrides
+            for field_class, options in DATE_FORMFIELD_OVERRIDES.items():
+                if field_class not in own:
+                    inline.formfield_overrides[field_class] = dict(options)
+        return inlines
+
+
+def _without_links(items, hidden_prefixes):
+    """The nested list of the delete confirmation without the rows that only link two objects."""
+    kept = []
+    for item in items:
+        if isinstance(item, list):
+            children = _without_links(item, hidden_prefixes)
+            if children:
+                kept.append(children)
+        elif not str(item).startswith(hidden_prefixes):
+            kept.append(item)
+    return kept
+
+
+class QuietDeletionAdminMixin:
+    """For a ``ModelAdmin``: the delete confirmation without the rows that only link two objects."""
+
+    def get_deleted_objects(self, objs, request):
+        """As Django's, less the rows of many-to-many tables ("Certifiedcity-province relationship:
+        CertifiedCity_provinces object (2)"): deleting an object unlinks it, which needs no line of
+        its own, and Django names these rows only in English."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        links = [m for m in apps.get_models(include_auto_created=True) if m._meta.auto_created]
+        prefixes = tuple(f"{capfirst(m._meta.verbose_name)}: " for m in links)
+        plural = {str(m._meta.verbose_name_plural) for m in links}
+        model_count = {name: count for name, count in model_count.items() if str(name) not in plural}
+        return _without_links(to_delete, prefixes), model_count, perms_needed, protected
+
+
+# Permissions named in the page's language (the admins of users and groups).
+
+DEFAULT_PERMISSIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+class PermissionMultipleChoiceField(ModelMultipleChoiceField):
+    """Permissions named in the page's language: Django stores their names in English ("Can add
+    application"), so the four permissions every model has are named from the model's own name."""
+
+    def label_from_instance(self, obj):
+        model = obj.content_type.model_class()
+        action = obj.codename.partition("_")[0]
+        if (
+            model is not None
+            and action in DEFAULT_PERMISSIONS
+            and obj.codename == f"{action}_{model._meta.model_name}"
+        ):
+            name = str(DEFAULT_PERMISSIONS[action]) % {"model": model._meta.verbose_name}
+        else:
+            name = obj.name
+        return f"{obj.content_type} | {name}"
+
+
+class PermissionsInThaiMixin:
+    """For a ``ModelAdmin``: its many-to-many fields to ``Permission`` (a group's permissions, a user's)
+    name permissions in the page's language."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.remote_field.model is Permission:
+            kwargs["form_class"] = PermissionMultipleChoiceField
+            kwargs.setdefault("queryset", db_field.remote_field.model.objects.select_related("content_type"))
+        return super().formfield_for_manytomany(db_field, request=request, **kwargs)
+
+
+class NotFoundAdminMixin(ThaiDateAdminMixin, QuietDeletionAdminMixin, PermissionsInThaiMixin):
+    """For every ``ModelAdmin`` of the portal: 404 wherever Django's admin would answer 403 or redirect;
+    with dates in the page's era, quiet delete confirmations and permissions named in the page's language
+    (see the module's description)."""
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)
@@ -41,3 +152,23 @@ class NotFoundAdminMixin:
     def delete_view(self, request, object_id, extra_context=None):
         with not_found_when_denied():
             return super().delete_view(request, object_id, extra_context)
+
+
+def describe_boolean_icons():
+    """Django's yes/no icons in lists and read-only fields say "True", "False" or "None" to screen
+    readers, whatever the language (their ``alt`` is not translated): these say ใช่, ไม่ใช่, ไม่ทราบ on Thai
+    pages. Called once from ``SmartCityConfig.ready``."""
+    from django.contrib.admin.templatetags import admin_list
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    if getattr(admin_list._boolean_icon, "describes_in_words", False):
+        return
+    names = {True: ("yes", _("Yes")), False: ("no", _("No")), None: ("unknown", _("Unknown"))}
+
+    def _boolean_icon(field_val):
+        icon, alt = names[field_val]
+        return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), alt)
+
+    _boolean_icon.describes_in_words = True
+    admin_list._boolean_icon = _boolean_icon

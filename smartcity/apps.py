@@ -9,6 +9,11 @@ class SmartCityConfig(AppConfig):
     verbose_name = _("Smart City Thailand")
 
     def ready(self):
+        from .admin import describe_boolean_icons
         from .celery import prepare_filesystem_broker
+        from .thaidate import install_buddhist_era_formats
 
         prepare_filesystem_broker()
+        # Django's own date formats (the admin, |date) write B.E. years on Thai pages.
+        install_buddhist_era_formats()
+        describe_boolean_icons()

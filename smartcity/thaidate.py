@@ -7,7 +7,7 @@ first, so a moment late on 31 December UTC is already New Year's Day in Bangkok.
 
 import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 BE_OFFSET = 543
 
@@ -72,3 +72,60 @@ def format_date(
     year = f"พ.ศ. {be_year(day)}" if era else str(be_year(day))
     text = f"{day.day} {THAI_MONTHS[day.month - 1]} {year}"
     return to_thai_digits(text) if thai_digits else text
+
+
+def format_numeric_date(value: datetime.date, *, language: str = "th") -> str:
+    """A date as typed in a form: ``09/01/2569`` in Thai (day/month/B.E. year), ``09/01/2026`` in
+    English (day first too, with the C.E. year). ``smartcity.forms.ThaiDateField`` reads it back."""
+    day = local_date(value)
+    year = be_year(day) if (language or "th").startswith("th") else day.year
+    return f"{day.day:02d}/{day.month:02d}/{year}"
+
+
+def format_datetime(value: datetime.datetime, *, language: str = "th") -> str:
+    """``9 มกราคม 2566 14:30`` (or ``9 January 2023 14:30``), in the project's time zone."""
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{format_date(moment, language=language)} {moment:%H:%M}"
+
+
+# --- Django's own date formatting (the admin, the |date filter) on Thai pages.
+
+
+def thai_is_active() -> bool:
+    language = translation.get_language()
+    return bool(language) and language.startswith("th")
+
+
+def install_buddhist_era_formats():
+    """Makes the year characters of Django's date formats (``Y``, ``y``, ``o``) write the Buddhist Era
+    year while Thai is active, and the Common Era year otherwise.
+
+    Every date Django writes for people — the admin's lists and read-only fields
+    (``display_for_field`` → ``formats.localize``), its history pages and date hierarchy, the ``|date``
+    template filter — goes through ``django.utils.dateformat.DateFormat``, and no format character
+    writes a B.E. year, so this is the one place that covers them all. Formats for machines keep the
+    C.E. year: ``c`` (ISO 8601), ``r`` (RFC 5322), ``U``, and the values of form inputs (``strftime``).
+    Called once from ``SmartCityConfig.ready``.
+    """
+    from django.utils.dateformat import DateFormat
+
+    if getattr(DateFormat, "buddhist_era_installed", False):
+        return
+
+    def Y(self):
+        "Year, 4 digits; B.E. on Thai pages: '2569'"
+        year = self.data.year + BE_OFFSET if thai_is_active() else self.data.year
+        return f"{year:04d}"
+
+    def y(self):
+        "Year, 2 digits; B.E. on Thai pages: '69'"
+        year = self.data.year + BE_OFFSET if thai_is_active() else self.data.year
+        return f"{year % 100:02d}"
+
+    def o(self):
+        "ISO 8601 year number matching the ISO week number (W); B.E. on Thai pages"
+        year = self.data.isocalendar().year
+        return year + BE_OFFSET if thai_is_active() else year
+
+    DateFormat.Y, DateFormat.y, DateFormat.o = Y, y, o
+    DateFormat.buddhist_era_installed = True

@@ -43,3 +43,13 @@ def be_year(value, arg=""):
 @register.filter
 def thai_digits(value):
     return thaidate.to_thai_digits(value)
+
+
+@register.filter
+def year_in_era(value):
+    """A bare C.E. year (``2026``, as Django's date hierarchy writes its years) as the page writes it:
+    ``2569`` on Thai pages, unchanged on English ones. Anything else is returned as it is."""
+    text = str(value)
+    if text.isascii() and text.isdigit() and len(text) == 4 and thaidate.thai_is_active():
+        return str(thaidate.be_year(int(text)))
+    return value

@@ -106,3 +106,26 @@ def test_filters_leave_empty_values_empty():
 def test_unknown_filter_option_is_an_error():
     with pytest.raises(TemplateSyntaxError, match="unknown option"):
         render('{{ d|thai_date:"roman" }}', "th", d=datetime.date(2023, 1, 9))
+
+
+def test_numeric_dates_as_typed_in_forms():
+    assert thaidate.format_numeric_date(datetime.date(2026, 1, 9)) == "09/01/2569"
+    assert thaidate.format_numeric_date(datetime.date(2026, 1, 9), language="en") == "09/01/2026"
+    # In Bangkok: 18:00 UTC on 31 December 2025 is 1 January 2026.
+    assert thaidate.format_numeric_date(datetime.datetime(2025, 12, 31, 18, 0, tzinfo=UTC)) == "01/01/2569"
+
+
+def test_moments_with_their_time_in_bangkok():
+    moment = datetime.datetime(2023, 1, 9, 3, 5, tzinfo=UTC)
+    assert thaidate.format_datetime(moment) == "9 มกราคม 2566 10:05"
+    assert thaidate.format_datetime(moment, language="en") == "9 January 2023 10:05"
+
+
+def test_bare_years_as_the_page_writes_them():
+    assert render("{{ y|year_in_era }}", "th", y="2026") == "2569"
+    assert render("{{ y|year_in_era }}", "th", y=2023) == "2566"
+    assert render("{{ y|year_in_era }}", "en", y="2026") == "2026"
+    # Anything else is left as it is: months and days come formatted by Django already.
+    assert render("{{ y|year_in_era }}", "th", y="มกราคม 2569") == "มกราคม 2569"
+    assert render("{{ y|year_in_era }}", "th", y="๒๕๖๙") == "๒๕๖๙"
+    assert render("{{ y|year_in_era }}", "th", y="202") == "202"
