@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from cities.enums import CityType, Domain
-from cities.models import Province
+from cities.forms import ProvinceMultipleChoiceField
 from smartcity.forms import ThaiDecimalField, ThaiIntegerField
 
 from .enums import Stage
@@ -96,9 +96,8 @@ class GeneralForm(SectionForm):
 
 class AreaForm(SectionForm):
     area_name = forms.CharField(label=_("Name of the target area"), max_length=255)
-    provinces = forms.ModelMultipleChoiceField(
+    provinces = ProvinceMultipleChoiceField(
         label=_("Provinces"),
-        queryset=Province.objects.order_by("name_th"),
         help_text=_("An area may span more than one province: hold Ctrl (⌘ on a Mac) to choose several."),
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )

@@ -17,3 +17,15 @@ class SmartCityConfig(AppConfig):
         # Django's own date formats (the admin, |date) write B.E. years on Thai pages.
         install_buddhist_era_formats()
         describe_boolean_icons()
+        name_people_by_their_names()
+
+
+def name_people_by_their_names():
+    """A user reads as their full name (the username when there is none) wherever the admin shows one —
+    who screened, decided, evaluated — rather than as an account name such as "evaluator1"."""
+    from django.contrib.auth import get_user_model
+
+    def full_name(user):
+        return user.get_full_name() or user.get_username()
+
+    get_user_model().__str__ = full_name

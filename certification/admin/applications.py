@@ -16,6 +16,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cities.admin import ProvinceListFilter
 from cities.enums import Domain
 from cities.models import Organisation
 
@@ -99,7 +100,7 @@ class ApplicationAdmin(RulesAdmin):
         "city_type",
         DomainFilter,
         "provinces__region",
-        "provinces",
+        ("provinces", ProvinceListFilter),
         OverdueFilter,
     ]
     list_select_related = ["organisation", "intake_round"]

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -156,8 +156,30 @@ class DocumentAdmin(RulesAdmin):
     list_display = ["serial", "kind", "year", "status", "attempts", "validity", "rendered_at"]
     list_filter = ["kind", "year", "status"]
     search_fields = ["serial", "data__area_th"]
-    readonly_fields = [*(f.name for f in Document._meta.fields), "validity", "links"]
-    exclude = ["file"]
+    readonly_fields = [
+        *(f.name for f in Document._meta.fields if f.name != "data"),
+        "printed",
+        "validity",
+        "links",
+    ]
+    exclude = ["file", "data"]
+
+    @admin.display(description=gettext_lazy("what the document prints"))
+    def printed(self, obj):
+        """The snapshot's texts as printed (in Thai, as on the document), not its raw data."""
+        data = obj.data or {}
+        rows = [
+            (_("Area"), data.get("area_th")),
+            (_("Organisation"), data.get("organisation_th")),
+            (_("Provinces"), data.get("provinces_th")),
+            (_("Issued on"), data.get("issued_on_th")),
+            (_("Valid until"), data.get("valid_until_th")),
+            (_("Resolution"), data.get("resolution")),
+            *((_("Signatory"), f"{s['name']} — {s['position']}") for s in data.get("signatories", [])),
+        ]
+        return format_html_join(
+            "", "<div><strong>{}:</strong> {}</div>", ((label, value) for label, value in rows if value)
+        )
 
     @admin.display(description=gettext_lazy("validity"))
     def validity(self, obj):

@@ -6,66 +6,124 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0010_meeting_agenda'),
+        ("certification", "0010_meeting_agenda"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='applicationversion',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='certification.application', verbose_name='application'),
+            model_name="applicationversion",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="versions",
+                to="certification.application",
+                verbose_name="application",
+            ),
         ),
         migrations.AlterField(
-            model_name='attachment',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='certification.application', verbose_name='application'),
+            model_name="attachment",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="attachments",
+                to="certification.application",
+                verbose_name="application",
+            ),
         ),
         migrations.AlterField(
-            model_name='award',
-            name='awarded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='awarded by'),
+            model_name="award",
+            name="awarded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="awarded by",
+            ),
         ),
         migrations.AlterField(
-            model_name='decision',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='certification.application', verbose_name='application'),
+            model_name="decision",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="decisions",
+                to="certification.application",
+                verbose_name="application",
+            ),
         ),
         migrations.AlterField(
-            model_name='evaluatorassignment',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='certification.application', verbose_name='application'),
+            model_name="evaluatorassignment",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assignments",
+                to="certification.application",
+                verbose_name="application",
+            ),
         ),
         migrations.AlterField(
-            model_name='evaluatorassignment',
-            name='assigned_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned by'),
+            model_name="evaluatorassignment",
+            name="assigned_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="assigned by",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='certification.application', verbose_name='application'),
+            model_name="notification",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="notifications",
+                to="certification.application",
+                verbose_name="application",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='released_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='released by'),
+            model_name="notification",
+            name="released_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="released by",
+            ),
         ),
         migrations.AlterField(
-            model_name='screening',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='screenings', to='certification.application', verbose_name='application'),
+            model_name="screening",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="screenings",
+                to="certification.application",
+                verbose_name="application",
+            ),
         ),
         migrations.AlterField(
-            model_name='section',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='certification.application', verbose_name='application'),
+            model_name="section",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sections",
+                to="certification.application",
+                verbose_name="application",
+            ),
         ),
         migrations.AlterField(
-            model_name='section',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='saved by'),
+            model_name="section",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="saved by",
+            ),
         ),
     ]
