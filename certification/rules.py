@@ -209,11 +209,6 @@ def can_assign_evaluators(user, application=None):
     return is_secretariat(user)
 
 
-def can_award(user):
-    """Award endorsed applications (the workflow's move from endorsed to awarded)."""
-    return bool(staff_roles(user) & workflow.allowed_roles(Status.ENDORSED, Status.AWARDED))
-
-
 def sees_score_summary(user, application):
     """The secretariat's summary of the evaluations; an evaluator sees it only after submitting their own
     evaluation, so that the others' scores cannot sway it."""
