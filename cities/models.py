@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcity.thaidate import format_datetime
 
-from .enums import CertifiedCityStatus, CityType, OrganisationType, RegionGrouping
+from .enums import CertifiedCityStatus, CityType, Domain, OrganisationType, RegionGrouping
 
 
 class BilingualName(models.Model):
@@ -89,6 +89,14 @@ class Organisation(BilingualName):
     is_sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Invented for the demonstration; not a real body.")
     )
+    registry_details_public = models.BooleanField(
+        _("details shown in the public registry"),
+        default=True,
+        help_text=_(
+            "Off: the registry shows only the fact of the award (area, provinces, domains, rounds, "
+            "validity, status), not the contact or the plan's text."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -129,7 +137,15 @@ class Membership(models.Model):
         return f"{self.user} — {self.organisation}"
 
 
-class PromotionZone(BilingualName):
+class InRegistry:
+    """What the registry reads of a zone and of a certified city alike."""
+
+    @property
+    def domains(self):
+        return [Domain(code) for code in self.domain_codes.split(",") if code]
+
+
+class PromotionZone(InRegistry, BilingualName):
     """A Smart City Promotion Zone (เขตส่งเสริมเมืองอัจฉริยะ): an area the national committee has
     acknowledged, which now writes its full development plan. The public registry lists these, and the
     promotion-zone certificate names them."""
@@ -145,6 +161,15 @@ class PromotionZone(BilingualName):
         max_length=255,
         help_text=_("The committee's resolution that acknowledged the zone, as cited."),
     )
+    domain_codes = models.CharField(
+        _("domains"), max_length=64, blank=True, default="", help_text=_("Domain codes, comma-separated.")
+    )
+    population = models.PositiveIntegerField(_("population served"), null=True, blank=True)
+    vision = models.TextField(_("vision"), blank=True)
+    certified_city = models.OneToOneField(
+        "CertifiedCity", verbose_name=_("certified smart city"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="promotion_zone", help_text=_("Empty while the zone prepares its plan."),
+    )  # fmt: skip
     is_sample = models.BooleanField(_("sample data"), default=False)
 
     class Meta:
@@ -153,7 +178,7 @@ class PromotionZone(BilingualName):
         ordering = ["-declared_on", "name_th"]
 
 
-class CertifiedCity(BilingualName):
+class CertifiedCity(InRegistry, BilingualName):
     """An area that holds (or held) the Smart City Thailand logo: what the public registry shows."""
 
     organisation = models.ForeignKey(
@@ -182,6 +207,13 @@ class CertifiedCity(BilingualName):
         _("status"), max_length=16, choices=CertifiedCityStatus.choices, default=CertifiedCityStatus.ACTIVE
     )
     certificate_serial = models.CharField(_("current certificate serial"), max_length=32, blank=True)
+    domain_codes = models.CharField(
+        _("domains"), max_length=64, blank=True, default="", help_text=_("Domain codes, comma-separated.")
+    )
+    population = models.PositiveIntegerField(_("population served"), null=True, blank=True)
+    vision = models.TextField(_("vision"), blank=True, help_text=_("From the approved plan."))
+    goals = models.TextField(_("goals"), blank=True, help_text=_("From the approved plan."))
+    contact = models.TextField(_("contact"), blank=True, help_text=_("Who answers questions about the area."))
     is_sample = models.BooleanField(
         _("sample data"), default=False, help_text=_("Invented for the demonstration; not a real city.")
     )

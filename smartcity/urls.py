@@ -43,6 +43,7 @@ urlpatterns = [
     ),
     path("", include("cities.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("smartcity.api")),
 ]
 
 # Public verification of certificates and plaques (the QR code on each document).
