@@ -49,6 +49,8 @@ class AwardRound(models.Model):
         _("year (B.E.)"), unique=True, validators=[MinValueValidator(2560), MaxValueValidator(2700)]
     )
     ceremony_date = models.DateField(_("ceremony date"), null=True, blank=True)
+    ceremony_place_th = models.CharField(_("ceremony place (Thai)"), max_length=255, blank=True)
+    ceremony_place_en = models.CharField(_("ceremony place (English)"), max_length=255, blank=True)
     presenter_th = models.CharField(_("presenter (Thai)"), max_length=255, blank=True)
     presenter_en = models.CharField(_("presenter (English)"), max_length=255, blank=True)
     digit_style = models.CharField(
