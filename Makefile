@@ -47,11 +47,15 @@ makemessages: $(VENV)/.installed
 	$(MAKEMESSAGES) --domain=django
 	$(MAKEMESSAGES) --domain=djangojs
 
-run: system-packages $(VENV)/.installed messages
+run: system-packages $(VENV)/.installed messages .env
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Portal: http://127.0.0.1:8000  (admin: /admin/, demo logins in README.md). Ctrl-C stops it."
 	DEBUG=1 VENV=$(VENV) scripts/run.sh
+
+# This checkout is a development machine: `python manage.py ...` here reads DEBUG=1 from .env.
+.env:
+	printf '# Written by make run: this checkout runs the development settings (see README.md).\nDEBUG=1\n' > $@
 
 test: system-packages-test $(VENV)/.installed messages
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -15,7 +15,12 @@ VENV_BIN = Path(sys.executable).parent
 def project_env(**overrides):
     """The environment of a child process of the project: ours, with test settings and overrides
     (a value of None removes the variable)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "smartcity.settings.test", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "smartcity.settings.test",
+        "PYTHONUNBUFFERED": "1",
+        "ENV_FILE": os.devnull,  # not the .env that `make run` may have written into this checkout
+    }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests' own process only
     for key, value in overrides.items():
         if value is None:

@@ -55,6 +55,14 @@ def test_embedded_default_is_sqlite_and_the_filesystem_broker():
     assert values["email_backend"] == "django.core.mail.backends.console.EmailBackend"
 
 
+def test_the_env_file_make_run_writes_selects_development_and_the_environment_wins(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=1\n")
+    assert settings_in(ENV_FILE=str(env_file))["debug"] is True
+    refused = run_in(PRINT_SETTINGS, ENV_FILE=str(env_file), DEBUG="0")
+    assert refused.returncode != 0 and "SECRET_KEY" in refused.stderr
+
+
 def test_urls_select_postgresql_redis_and_smtp():
     values = settings_in(
         DEBUG="1",
