@@ -318,6 +318,11 @@ def test_from_a_proposal_to_a_verified_certificate_through_the_pages_alone(
 
     open_application(secretariat)
     assert secretariat.locator("#score-mean").inner_text() == "74.2"  # (75.8 + 72.5) / 2
+    assert secretariat.locator("#reading-attachments object").count() == 0  # no viewer until asked for
+    secretariat.locator("#reading-attachments summary").first.click()
+    secretariat.locator("#reading-attachments object.reading-preview[type='application/pdf']").wait_for(
+        state="attached"
+    )
     run_action(secretariat, "เสนอให้ความเห็นชอบแผน (คณะทำงาน)", decide=True)
 
     committee = staff(browser, live_server, reader, "committee", "committee-demo")
