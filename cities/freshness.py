@@ -25,10 +25,19 @@ def version() -> str:
     return value
 
 
+def _take_new_number():
+    cache.set(KEY, str(time.time_ns()), timeout=None)
+
+
 def bump(**kwargs):
-    """Takes a new number once the current transaction commits (so a reader never caches data that
-    a rollback took back)."""
-    transaction.on_commit(lambda: cache.set(KEY, str(time.time_ns()), timeout=None))
+    """Takes a new number once the current transaction commits (so a reader never caches data that a
+    rollback took back), once per transaction however many records it saves."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        func is _take_new_number for _, func, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_take_new_number)
 
 
 def watch(*models):
