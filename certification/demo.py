@@ -1,19 +1,41 @@
-"""Demo data for ``manage.py seed_demo``: users for every role, organisations, and the two public award
-batches (B.E. 2564 and 2565). Real areas carry only what the public record says; every invented entry
-is marked as sample data."""
+"""Demo data for ``manage.py seed_demo``: users for every role, organisations, the two public award
+batches (B.E. 2564 and 2565) as real awards with their rounds, meetings, decisions, registry records and
+pending documents, the promotion zones still preparing plans, and two sample applications in progress.
+Real areas carry what the public record says; every invented entry is marked as sample data, and every
+assumed attribute of a real area is listed beside its table (docs/demo-data.md)."""
 
+import copy
 import datetime
+import io
+import math
+from typing import NamedTuple
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, hashers
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone, translation
 
-from cities.enums import OrganisationType
-from cities.models import CertifiedCity, Membership, Organisation, Province
+from cities.enums import CertifiedCityStatus, CityType, OrganisationType
+from cities.models import CertifiedCity, Membership, Organisation, PromotionZone, Province
+from smartcity.thaidate import be_year
 
-from .enums import Body, DigitStyle, Role
-from .models import Application, AwardRound, ChecklistItem, Meeting, Resolution, Section
+from . import layout, snapshots
+from .enums import AwardStatus, Body, DigitStyle, DocumentKind, Role, Status
+from .models import (
+    Application,
+    AuditEntry,
+    Award,
+    AwardRound,
+    ChecklistItem,
+    Decision,
+    Document,
+    Meeting,
+    Resolution,
+    Section,
+    Signatory,
+)
 
 # Content of a complete proposal and plan, as a browser would post it (sample data; the tests use it too).
 COMPLETE_PROPOSAL = {
@@ -98,53 +120,158 @@ MEMBERSHIPS = [
     ("applicant2", "บริษัท พัฒนาเมืองตัวอย่าง จำกัด (ข้อมูลตัวอย่าง)"),
 ]
 
-# (year, ceremony date, presenter Thai, presenter English)
+# --- The two public award batches.
+#
+# What the public record gives is kept as it is; what the portal needs and the record does not give is
+# filled in and said so here. Invented areas, organisations and zones are `is_sample` and say
+# "ข้อมูลตัวอย่าง" / "sample data" in their names. Attributes of real areas the record does not give
+# (city type, domains, population served, the dates a zone was declared) cannot be flagged one by one:
+# they are assumed, as listed beside each table, and docs/demo-data.md repeats the list.
+
+# (year, ceremony date, place Thai, place English, presenter Thai, presenter English)
+# The record gives neither the place nor the presenter of the 2564 ceremony.
 ROUNDS = [
-    (2564, datetime.date(2021, 12, 24), "", ""),
-    (2565, datetime.date(2023, 1, 9), "นายกรัฐมนตรี", "The Prime Minister"),
+    (2564, datetime.date(2021, 12, 24), "", "", "", ""),
+    (2565, datetime.date(2023, 1, 9), "ทำเนียบรัฐบาล", "Government House", "นายกรัฐมนตรี", "The Prime Minister"),
+]  # fmt: skip
+
+# Who signs a round's documents (name and position as printed). The record does not name them: the
+# names are invented and say so, the positions are generic, shortened to fit the signature line.
+SIGNATORIES = [
+    ("นายสมมติ ลงนาม (ข้อมูลตัวอย่าง)", "ประธานกรรมการขับเคลื่อนฯ"),
+    ("นางสมมุติ ลงชื่อ (ข้อมูลตัวอย่าง)", "ผู้อำนวยการ สศด."),
 ]
 
-# (award year, Thai name, English name, province codes, organisation Thai name or "", is_sample)
+# The decisions of each batch: (body, meeting number, date, agenda, resolution, state it moves to).
+# 2565 is the record: the subcommittee's meeting 1/2565 in August 2022 approved the 15 plans (the day,
+# 25 August, is assumed: the record gives the month) and the committee's meeting 1/2565 of 9 November
+# 2022 endorsed them. For 2564 the record gives only the ceremony: both meetings and their dates are
+# assumed, and their agendas say so, so that nobody reads them as fact.
+TIMELINE = {
+    2564: [
+        (Body.SUBCOMMITTEE, 1, datetime.date(2021, 10, 28),
+         "พิจารณาแผนพัฒนาเมืองอัจฉริยะและคัดเลือกพื้นที่เพื่อรับตราสัญลักษณ์ ประจำปี 2564 "
+         "(วันที่ประชุมเป็นข้อมูลสมมติ)",
+         "เห็นชอบแผนพัฒนาเมืองอัจฉริยะ 15 พื้นที่ และคัดเลือกให้ได้รับตราสัญลักษณ์เมืองอัจฉริยะประเทศไทย "
+         "ประจำปี 2564", Status.SUBCOMMITTEE_APPROVED),
+        (Body.COMMITTEE, 1, datetime.date(2021, 11, 25),
+         "พิจารณาการมอบตราสัญลักษณ์เมืองอัจฉริยะประเทศไทย ประจำปี 2564 (วันที่ประชุมเป็นข้อมูลสมมติ)",
+         "ให้ความเห็นชอบการมอบตราสัญลักษณ์เมืองอัจฉริยะประเทศไทยแก่ 15 พื้นที่ ประจำปี 2564",
+         Status.ENDORSED),
+    ],
+    2565: [
+        (Body.SUBCOMMITTEE, 1, datetime.date(2022, 8, 25),
+         "พิจารณาแผนพัฒนาเมืองอัจฉริยะและคัดเลือกพื้นที่เพื่อรับตราสัญลักษณ์ ประจำปี 2565 "
+         "(ประชุมเดือนสิงหาคม 2565 วันที่เป็นข้อมูลสมมติ)",
+         "เห็นชอบแผนพัฒนาเมืองอัจฉริยะ 15 พื้นที่ และคัดเลือกให้ได้รับตราสัญลักษณ์เมืองอัจฉริยะประเทศไทย "
+         "ประจำปี 2565", Status.SUBCOMMITTEE_APPROVED),
+        (Body.COMMITTEE, 1, datetime.date(2022, 11, 9),
+         "พิจารณาการมอบตราสัญลักษณ์เมืองอัจฉริยะประเทศไทย ประจำปี 2565",
+         "ให้ความเห็นชอบการมอบตราสัญลักษณ์เมืองอัจฉริยะประเทศไทยแก่ 15 พื้นที่ ประจำปี 2565",
+         Status.ENDORSED),
+    ],
+}  # fmt: skip
+
+# When each batch's areas were acknowledged as promotion zones: not in the record, assumed.
+ZONE_DECLARED = {2564: datetime.date(2021, 3, 25), 2565: datetime.date(2021, 11, 25)}
+REAL_ZONE_RESOLUTION = "มติคณะกรรมการขับเคลื่อนการพัฒนาเมืองอัจฉริยะ (ครั้งที่ประชุมไม่ปรากฏในข้อมูลสาธารณะ)"
+
+
+class Area(NamedTuple):
+    year: int
+    name_th: str
+    name_en: str
+    provinces: list[str]
+    organisation: str  # the applicant's Thai name where the record names it; else a sample developer
+    is_sample: bool
+    city_type: str
+    domains: str
+    population: int
+
+
+LIVABLE, NEW = CityType.LIVABLE, CityType.NEW
+
 # The public record names 13 of the 15 areas of 2564 and 9 of the 15 of 2565; the rest are samples,
 # placed so that the totals match it: 15 areas in 11 provinces, 15 in 14, 30 in 23 altogether.
-CERTIFIED_CITIES = [
-    (2564, "ภูเก็ตเมืองอัจฉริยะ", "Phuket Smart City", ["83"], "", False),
-    (2564, "ขอนแก่นเมืองอัจฉริยะ", "Khon Kaen Smart City", ["40"], "", False),
-    (2564, "แม่เมาะเมืองน่าอยู่อัจฉริยะ", "Mae Moh livable city", ["52"], "", False),
-    (2564, "สามย่านสมาร์ทซิตี้", "Sam Yan Smart City", ["10"], "", False),
-    (2564, "วังจันทร์วัลเลย์", "Wangchan Valley", ["21"], "", False),
-    (2564, "ย่านพระราม 4", "Rama IV district", ["10"], "", False),
-    (2564, "คลองผดุงกรุงเกษม", "Khlong Phadung Krung Kasem", ["10"], "", False),
-    (2564, "มักกะสัน", "Makkasan", ["10"], "", False),
-    (2564, "เมืองเก่าเชียงใหม่", "Chiang Mai old city", ["50"], "", False),
-    (2564, "มหาวิทยาลัยเชียงใหม่", "Chiang Mai University", ["50"], "มหาวิทยาลัยเชียงใหม่", False),
-    (2564, "เมืองศรีตรัง", "Si Trang city", ["92"], "", False),
-    (2564, "เมืองยะลา", "Yala city", ["95"], "", False),
-    (2564, "ฉะเชิงเทรา", "Chachoengsao", ["24"], "", False),
-    (2564, "พื้นที่ตัวอย่าง ชลบุรี (ข้อมูลตัวอย่าง)", "Sample area, Chon Buri (sample data)", ["20"], "", True),
-    (2564, "พื้นที่ตัวอย่าง นครสวรรค์ (ข้อมูลตัวอย่าง)", "Sample area, Nakhon Sawan (sample data)", ["60"], "", True),
-    (2565, "นครระยองเมืองอัจฉริยะและน่าอยู่", "Rayong City", ["21"], "", False),
-    (2565, "ขันสองโมเดล", "Khan Song model", ["20"], "", False),
-    (2565, "พื้นที่จังหวัดพิษณุโลก", "Phitsanulok province area", ["65"], "", False),
-    (2565, "นครพิษณุโลก", "Phitsanulok City", ["65"], "", False),
-    (2565, "เชียงรายเมืองอัจฉริยะ", "Chiang Rai City", ["57"], "เทศบาลนครเชียงราย", False),
-    (2565, "เมืองน่านสู่เมืองอัจฉริยะ", "Nan", ["55"], "", False),
-    (2565, "โคราชเมืองอัจฉริยะ", "Korat Smart City", ["30"], "", False),
-    (2565, "กระบี่เมืองอัจฉริยะ", "Krabi", ["81"], "", False),
-    (2565, "ปัตตานีเมืองอัจฉริยะ", "Pattani", ["94"], "เทศบาลเมืองปัตตานี", False),
-    (2565, "พื้นที่ตัวอย่าง สงขลา (ข้อมูลตัวอย่าง)", "Sample area, Songkhla (sample data)", ["90"], "", True),
-    (2565, "พื้นที่ตัวอย่าง อุดรธานี (ข้อมูลตัวอย่าง)", "Sample area, Udon Thani (sample data)", ["41"], "", True),
-    (2565, "พื้นที่ตัวอย่าง อุบลราชธานี (ข้อมูลตัวอย่าง)", "Sample area, Ubon Ratchathani (sample data)", ["34"], "", True),
-    (2565, "พื้นที่ตัวอย่าง นครศรีธรรมราช (ข้อมูลตัวอย่าง)", "Sample area, Nakhon Si Thammarat (sample data)", ["80"], "", True),
-    (2565, "พื้นที่ตัวอย่าง สุราษฎร์ธานี (ข้อมูลตัวอย่าง)", "Sample area, Surat Thani (sample data)", ["84"], "", True),
-    (2565, "พื้นที่ตัวอย่าง สุโขทัย (ข้อมูลตัวอย่าง)", "Sample area, Sukhothai (sample data)", ["64"], "", True),
+# Assumed for every area (the record does not say): the city type (Livable City except the Wangchan
+# Valley and Makkasan developments; Mae Moh's and Rayong's names say "น่าอยู่", livable), the domains
+# (Smart Environment, which the rules require, and others chosen for the demo), and the population
+# served. The record says the 2565 batch serves more than 16 million people: the per-area split below
+# (about each province's registered population, a municipality's for Phitsanulok City) is assumed and
+# sums to 17.0 million; the 2564 figures are assumed outright.
+AREAS = [
+    Area(2564, "ภูเก็ตเมืองอัจฉริยะ", "Phuket Smart City", ["83"], "", False, LIVABLE, "ENV,ECO,LIV,GOV", 417_000),
+    Area(2564, "ขอนแก่นเมืองอัจฉริยะ", "Khon Kaen Smart City", ["40"], "", False, LIVABLE, "ENV,MOB,LIV,ECO", 1_800_000),
+    Area(2564, "แม่เมาะเมืองน่าอยู่อัจฉริยะ", "Mae Moh livable city", ["52"], "", False, LIVABLE, "ENV,ENE,LIV", 38_000),
+    Area(2564, "สามย่านสมาร์ทซิตี้", "Sam Yan Smart City", ["10"], "", False, LIVABLE, "ENV,ENE,MOB", 30_000),
+    Area(2564, "วังจันทร์วัลเลย์", "Wangchan Valley", ["21"], "", False, NEW, "ENV,ENE,ECO,PEO", 5_000),
+    Area(2564, "ย่านพระราม 4", "Rama IV district", ["10"], "", False, LIVABLE, "ENV,MOB,ENE", 60_000),
+    Area(2564, "คลองผดุงกรุงเกษม", "Khlong Phadung Krung Kasem", ["10"], "", False, LIVABLE, "ENV,LIV,GOV", 80_000),
+    Area(2564, "มักกะสัน", "Makkasan", ["10"], "", False, NEW, "ENV,MOB,ECO", 20_000),
+    Area(2564, "เมืองเก่าเชียงใหม่", "Chiang Mai old city", ["50"], "", False, LIVABLE, "ENV,LIV,ECO", 30_000),
+    Area(2564, "มหาวิทยาลัยเชียงใหม่", "Chiang Mai University", ["50"], "มหาวิทยาลัยเชียงใหม่", False, LIVABLE, "ENV,ENE,PEO", 40_000),
+    Area(2564, "เมืองศรีตรัง", "Si Trang city", ["92"], "", False, LIVABLE, "ENV,LIV,GOV", 60_000),
+    Area(2564, "เมืองยะลา", "Yala city", ["95"], "", False, LIVABLE, "ENV,LIV,GOV", 60_000),
+    Area(2564, "ฉะเชิงเทรา", "Chachoengsao", ["24"], "", False, LIVABLE, "ENV,ECO,MOB", 720_000),
+    Area(2564, "พื้นที่ตัวอย่าง ชลบุรี (ข้อมูลตัวอย่าง)", "Sample area, Chon Buri (sample data)", ["20"], "", True, LIVABLE, "ENV,ECO", 100_000),
+    Area(2564, "พื้นที่ตัวอย่าง นครสวรรค์ (ข้อมูลตัวอย่าง)", "Sample area, Nakhon Sawan (sample data)", ["60"], "", True, LIVABLE, "ENV,LIV", 90_000),
+    Area(2565, "นครระยองเมืองอัจฉริยะและน่าอยู่", "Rayong City", ["21"], "", False, LIVABLE, "ENV,LIV,MOB", 751_000),
+    Area(2565, "ขันสองโมเดล", "Khan Song model", ["20"], "", False, LIVABLE, "ENV,ECO,PEO", 1_594_000),
+    Area(2565, "พื้นที่จังหวัดพิษณุโลก", "Phitsanulok province area", ["65"], "", False, LIVABLE, "ENV,ECO,GOV", 851_000),
+    Area(2565, "นครพิษณุโลก", "Phitsanulok City", ["65"], "", False, LIVABLE, "ENV,MOB,LIV", 65_000),
+    Area(2565, "เชียงรายเมืองอัจฉริยะ", "Chiang Rai City", ["57"], "เทศบาลนครเชียงราย", False, LIVABLE, "ENV,ECO,LIV", 1_298_000),
+    Area(2565, "เมืองน่านสู่เมืองอัจฉริยะ", "Nan", ["55"], "", False, LIVABLE, "ENV,ECO,PEO", 478_000),
+    Area(2565, "โคราชเมืองอัจฉริยะ", "Korat Smart City", ["30"], "", False, LIVABLE, "ENV,MOB,ECO,GOV", 2_634_000),
+    Area(2565, "กระบี่เมืองอัจฉริยะ", "Krabi", ["81"], "", False, LIVABLE, "ENV,ECO,LIV", 478_000),
+    Area(2565, "ปัตตานีเมืองอัจฉริยะ", "Pattani", ["94"], "เทศบาลเมืองปัตตานี", False, LIVABLE, "ENV,LIV,GOV", 728_000),
+    Area(2565, "พื้นที่ตัวอย่าง สงขลา (ข้อมูลตัวอย่าง)", "Sample area, Songkhla (sample data)", ["90"], "", True, LIVABLE, "ENV,ECO", 1_433_000),
+    Area(2565, "พื้นที่ตัวอย่าง อุดรธานี (ข้อมูลตัวอย่าง)", "Sample area, Udon Thani (sample data)", ["41"], "", True, LIVABLE, "ENV,MOB", 1_586_000),
+    Area(2565, "พื้นที่ตัวอย่าง อุบลราชธานี (ข้อมูลตัวอย่าง)", "Sample area, Ubon Ratchathani (sample data)", ["34"], "", True, LIVABLE, "ENV,LIV", 1_878_000),
+    # "นครศรีฯ", the usual short form: the full name is too long for the plaque's line.
+    Area(2565, "พื้นที่ตัวอย่าง นครศรีฯ (ข้อมูลตัวอย่าง)", "Sample area, Nakhon Si Thammarat (sample data)", ["80"], "", True, LIVABLE, "ENV,ECO", 1_560_000),
+    Area(2565, "พื้นที่ตัวอย่าง สุราษฎร์ธานี (ข้อมูลตัวอย่าง)", "Sample area, Surat Thani (sample data)", ["84"], "", True, LIVABLE, "ENV,ECO,LIV", 1_072_000),
+    Area(2565, "พื้นที่ตัวอย่าง สุโขทัย (ข้อมูลตัวอย่าง)", "Sample area, Sukhothai (sample data)", ["64"], "", True, LIVABLE, "ENV,PEO", 594_000),
 ]  # fmt: skip
+
+# The 36 promotion zones that were still preparing their plans at the 2565 ceremony. The record gives
+# only their number: every zone here is sample data (name, province, organisation, domains, city type,
+# population, the day it was declared), spread over the regions.
+PREPARING_ZONE_PROVINCES = [
+    "11", "12", "13", "14", "16", "19", "73",  # Central
+    "22", "23", "25", "27",  # East
+    "31", "32", "33", "36", "43", "45", "47", "48",  # Northeast
+    "51", "53", "54", "56", "58", "62", "63",  # North
+    "70", "71", "76", "77",  # West
+    "82", "85", "86", "91", "93", "96",  # South
+]  # fmt: skip
+SAMPLE_ZONE_RESOLUTION = "มติคณะกรรมการขับเคลื่อนการพัฒนาเมืองอัจฉริยะ (ข้อมูลตัวอย่าง)"
+OTHER_DOMAINS = ["ECO", "MOB", "ENE", "PEO", "LIV", "GOV"]
+
+
+def _at(day, hour=10):
+    """A moment of a historical day, in the portal's time zone (Bangkok)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _demo_hasher():
+    """The hasher of the demo accounts' passwords. Those passwords are published in the README, so
+    their hashes need no strength; PBKDF2 at Django's full count (a third of a second each, checked
+    again on every run) was nine tenths of seed_demo's time. A lighter count of the same algorithm is
+    still read by Django's own hasher, which raises it to the full count at the account's first login.
+    Any other configured hasher (the tests' MD5) is used as it is."""
+    default = hashers.get_hasher()
+    if isinstance(default, hashers.PBKDF2PasswordHasher):
+        light = copy.copy(default)
+        light.iterations = 1000
+        return light
+    return default
 
 
 @transaction.atomic
 def seed_demo() -> dict[str, int]:
     """Creates or updates the demo data; running it again changes nothing. Returns counts by kind."""
     User = get_user_model()
+    hasher = _demo_hasher()
     users = {}
     for username, password, first, last, role, is_superuser in DEMO_USERS:
         user, _ = User.objects.update_or_create(
@@ -158,8 +285,9 @@ def seed_demo() -> dict[str, int]:
                 "is_active": True,
             },
         )
-        if not user.check_password(password):
-            user.set_password(password)
+        # Without the setter: a hash that would only be upgraded is left as it is.
+        if not (user.password and hashers.check_password(password, user.password)):
+            user.password = hashers.make_password(password, hasher=hasher)
             user.save(update_fields=["password"])
         if role is not None:
             user.groups.add(Group.objects.get(name=role))
@@ -177,42 +305,383 @@ def seed_demo() -> dict[str, int]:
             user=users[username], organisation=organisations[org_name], defaults={"is_admin": True}
         )
 
-    ceremony = {}
-    for year, ceremony_date, presenter_th, presenter_en in ROUNDS:
-        AwardRound.objects.update_or_create(
+    rounds = {}
+    for year, ceremony_date, place_th, place_en, presenter_th, presenter_en in ROUNDS:
+        rounds[year], _ = AwardRound.objects.update_or_create(
             year=year,
             defaults={
                 "ceremony_date": ceremony_date,
+                "ceremony_place_th": place_th,
+                "ceremony_place_en": place_en,
                 "presenter_th": presenter_th,
                 "presenter_en": presenter_en,
                 "digit_style": DigitStyle.THAI,
             },
         )
-        ceremony[year] = ceremony_date
+        seed_signatories(rounds[year])
 
     provinces = Province.objects.in_bulk()
-    for year, name_th, name_en, province_codes, org_name, is_sample in CERTIFIED_CITIES:
-        city, _ = CertifiedCity.objects.update_or_create(
-            award_year=year,
-            name_th=name_th,
-            defaults={
-                "name_en": name_en,
-                "organisation": organisations.get(org_name),
-                "certified_on": ceremony[year],
-                "is_sample": is_sample,
-            },
-        )
-        city.provinces.set([provinces[code] for code in province_codes])
-
+    seed_award_batches(users, organisations, rounds, provinces)
+    zones = seed_preparing_zones(provinces)
     applications = seed_workflow_samples(users, organisations)
 
     return {
         "users": len(users),
-        "organisations": len(organisations),
+        "organisations": Organisation.objects.count(),
         "award rounds": len(ROUNDS),
-        "certified cities": len(CERTIFIED_CITIES),
+        "awards": Award.objects.filter(round__in=rounds.values()).count(),
+        "documents": Document.objects.filter(round__in=rounds.values()).count(),
+        "promotion zones preparing plans": zones,
         "sample applications": applications,
     }
+
+
+def signature_png(seed):
+    """A pen stroke on white, as a scanned signature would look (sample data)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (240, 80), "white")
+    points = [(12 + x * 6, 40 + int(18 * math.sin((x + seed) / 2.5)) - x % 4) for x in range(36)]
+    ImageDraw.Draw(image).line(points, fill=(20, 30, 110), width=3)
+    picture = io.BytesIO()
+    image.save(picture, "PNG")
+    return picture.getvalue()
+
+
+def seed_signatories(award_round):
+    """The round's signatories (sample data) with a signature image each, which the pre-flight check
+    of the documents requires; an image whose file has gone (a wiped media folder) is drawn again."""
+    existing = {s.order: s for s in award_round.signatories.all()}
+    for order, (name, position) in enumerate(SIGNATORIES, start=1):
+        signatory = existing.get(order) or Signatory(
+            round=award_round, order=order, name=name, position=position
+        )
+        if (
+            signatory.pk
+            and signatory.signature
+            and signatory.signature.storage.exists(signatory.signature.name)
+        ):
+            continue
+        signatory.signature.save(f"signatory-{order}.png", ContentFile(signature_png(order)), save=False)
+        signatory.save()
+
+
+def _decisions_timeline(year, secretary):
+    """The meetings and resolutions of a batch: [(resolution, state it moves to)]."""
+    timeline = []
+    for body, number, day, agenda, text, to_state in TIMELINE[year]:
+        meeting, _ = Meeting.objects.get_or_create(
+            body=body, year=be_year(day), number=number, defaults={"date": day, "agenda": agenda}
+        )
+        resolution = meeting.resolutions.filter(number=1).first()
+        if resolution is None:
+            # Recorded directly rather than by review.record_resolution, which dates it today.
+            resolution = Resolution.objects.create(
+                meeting=meeting, number=1, text=text, recorded_by=secretary
+            )
+            Resolution.objects.filter(pk=resolution.pk).update(recorded_at=_at(day, 16))
+        timeline.append((resolution, to_state))
+    return timeline
+
+
+ZONE_DEVELOPER_TYPES = [
+    OrganisationType.TOWN_MUNICIPALITY,
+    OrganisationType.SUBDISTRICT_MUNICIPALITY,
+    OrganisationType.CITY_MUNICIPALITY,
+    OrganisationType.PROVINCIAL_ADMINISTRATIVE_ORGANISATION,
+    OrganisationType.PRIVATE_COMPANY,
+    OrganisationType.UNIVERSITY,
+]
+
+
+def _developer(area):
+    """(Thai name, province code), English name of the sample developer of an area the record names
+    no applicant for."""
+    base_th = area.name_th.removesuffix(" (ข้อมูลตัวอย่าง)")
+    base_en = area.name_en.removesuffix(" (sample data)")
+    return (f"ผู้พัฒนาเมือง {base_th} (ข้อมูลตัวอย่าง)", area.provinces[0]), f"Developer of {base_en} (sample data)"
+
+
+def _developers(areas, organisations):
+    """The applicant of each area, by the area's Thai name: the real one where the record names it,
+    else a sample developer."""
+    unnamed = [area for area in areas if not area.organisation]
+    found = _sample_organisations(
+        {
+            key: (name_en, OrganisationType.CITY_DEVELOPMENT_COMPANY)
+            for key, name_en in map(_developer, unnamed)
+        }
+    )
+    named = {area.name_th: organisations[area.organisation] for area in areas if area.organisation}
+    return named | {area.name_th: found[_developer(area)[0]] for area in unnamed}
+
+
+def _sample_organisations(wanted):
+    """{(Thai name, province code): organisation} for ``wanted`` {(Thai name, province code): (English
+    name, type)}, creating the sample organisations not there yet."""
+    found = {
+        (o.name_th, o.province_id): o
+        for o in Organisation.objects.filter(name_th__in=[name for name, _code in wanted], is_sample=True)
+    }
+    missing = [
+        Organisation(name_th=name, name_en=name_en, org_type=org_type, province_id=code, is_sample=True)
+        for (name, code), (name_en, org_type) in wanted.items()
+        if (name, code) not in found
+    ]
+    for organisation in Organisation.objects.bulk_create(missing):
+        found[(organisation.name_th, organisation.province_id)] = organisation
+    return found
+
+
+def seed_award_batches(users, organisations, rounds, provinces):
+    """The 2564 and 2565 batches as awards. For each area: its application (awarded, its decisions
+    citing the resolutions of its batch), its promotion zone, its record in the registry, the award,
+    and its certificate and plaque, pending until ``render_round`` renders them. Areas already awarded
+    are left as they are. Returns how many awards were created.
+
+    Written here rather than through ``awards.award``, which is an official's act of today: it dates its
+    audit entries today, puts the award's mail in the outbox and queues the rendering at once, whereas
+    these awards were given in 2021 and 2023 and their documents wait for ``render_round``. What does not
+    depend on the day comes from the services: serials from ``awards.next_serial``, the printed texts from
+    ``snapshots.award_snapshot``, the template version from ``layout``."""
+    from .services import awards
+
+    secretariat, secretary = users["secretariat"], users["committee"]
+    done = set(
+        Award.objects.filter(round__in=rounds.values()).values_list("round__year", "certified_city__name_th")
+    )
+    areas = [area for area in AREAS if (area.year, area.name_th) not in done]
+    if not areas:
+        return 0
+    with translation.override("th"):  # resolutions are cited in Thai, as the committee writes them
+        timelines = {year: _decisions_timeline(year, secretary) for year in sorted({a.year for a in areas})}
+        cited = {
+            resolution.pk: str(resolution) for timeline in timelines.values() for resolution, _ in timeline
+        }
+    developers = _developers(areas, organisations)
+    today = timezone.localdate()
+
+    # The registry's records; a record left by an older seed_demo, without its award, is completed.
+    existing = {
+        (city.award_year, city.name_th): city
+        for city in CertifiedCity.objects.filter(
+            award_year__in=rounds, name_th__in=[area.name_th for area in areas], award__isnull=True
+        )
+    }
+    cities = []
+    for area in areas:
+        award_round = rounds[area.year]
+        city = existing.get((area.year, area.name_th)) or CertifiedCity(
+            award_year=area.year, name_th=area.name_th
+        )
+        city.name_en, city.organisation, city.city_type = (
+            area.name_en,
+            developers[area.name_th],
+            area.city_type,
+        )
+        city.certified_on = award_round.ceremony_date
+        city.valid_until = snapshots.add_years(award_round.ceremony_date, award_round.validity_years)
+        city.status = CertifiedCityStatus.EXPIRED if city.valid_until < today else CertifiedCityStatus.ACTIVE
+        city.domain_codes, city.population, city.is_sample = area.domains, area.population, area.is_sample
+        cities.append(city)
+    CertifiedCity.objects.bulk_create([city for city in cities if city.pk is None])
+    _set_provinces(CertifiedCity, cities, areas)
+
+    applications = Application.objects.bulk_create(
+        Application(
+            organisation=developers[area.name_th],
+            title=area.name_th,
+            city_type=area.city_type,
+            status=Status.AWARDED,
+            domain_codes=f",{area.domains},",
+            created_by=secretariat,
+            state_entered_at=_at(rounds[area.year].ceremony_date),
+        )
+        for area in areas
+    )
+    _set_provinces(Application, applications, areas)
+    zones = PromotionZone.objects.bulk_create(
+        PromotionZone(
+            name_th=area.name_th,
+            name_en=area.name_en,
+            organisation=developers[area.name_th],
+            city_type=area.city_type,
+            declared_on=ZONE_DECLARED[area.year],
+            resolution=SAMPLE_ZONE_RESOLUTION if area.is_sample else REAL_ZONE_RESOLUTION,
+            domain_codes=area.domains,
+            population=area.population,
+            certified_city=city,
+            is_sample=area.is_sample,
+        )
+        for area, city in zip(areas, cities, strict=True)
+    )
+    _set_provinces(PromotionZone, zones, areas)
+    for application, zone in zip(applications, zones, strict=True):
+        application.promotion_zone = zone
+    Application.objects.bulk_update(applications, ["promotion_zone"])
+
+    entries, decisions, agendas = [], [], []
+    for application, area in zip(applications, areas, strict=True):
+        before = Status.RECOMMENDED
+        for resolution, to_state in timelines[area.year]:
+            decisions.append(
+                Decision(application=application, resolution=resolution, from_state=before, to_state=to_state,
+                         decided_by=secretary)
+            )  # fmt: skip
+            agendas.append(
+                Meeting.applications.through(meeting_id=resolution.meeting_id, application=application)
+            )
+            entries.append(
+                AuditEntry(
+                    application=application,
+                    action=f"certification.application.{to_state}",
+                    actor=secretary,
+                    created_at=_at(resolution.meeting.date, 15),
+                    data={
+                        "before": str(before),
+                        "after": str(to_state),
+                        "note": "",
+                        "resolution": cited[resolution.pk],
+                    },
+                )
+            )
+            before = to_state
+    Decision.objects.bulk_create(decisions)
+    Meeting.applications.through.objects.bulk_create(agendas, ignore_conflicts=True)
+
+    new_awards = Award.objects.bulk_create(
+        Award(
+            application=application,
+            round=rounds[area.year],
+            certified_city=city,
+            status=AwardStatus.EXPIRED if city.status == CertifiedCityStatus.EXPIRED else AwardStatus.ACTIVE,
+            awarded_on=city.certified_on,
+            valid_until=city.valid_until,
+            awarded_by=secretariat,
+        )
+        for application, area, city in zip(applications, areas, cities, strict=True)
+    )
+    documents = []
+    for new_award in new_awards:
+        application, city, year = new_award.application, new_award.certified_city, new_award.round.year
+        ceremony = _at(new_award.awarded_on, 11)
+        entries += [
+            AuditEntry(application=application, action="certification.application.awarded", actor=secretariat,
+                       created_at=ceremony, data={"before": str(Status.ENDORSED), "after": str(Status.AWARDED),
+                                                  "note": "", "round": year}),
+            AuditEntry(application=application, action="certification.award.created", actor=secretariat,
+                       created_at=ceremony, data={"round": year, "city": city.name_th}),
+        ]  # fmt: skip
+        data = snapshots.award_snapshot(new_award)
+        for kind in awards.AWARD_DOCUMENT_KINDS:
+            number, serial = awards.next_serial(kind, year)
+            documents.append(
+                Document(
+                    kind=kind,
+                    serial=serial,
+                    year=year,
+                    number=number,
+                    round=new_award.round,
+                    award=new_award,
+                    application=application,
+                    template_version=layout.CURRENT_TEMPLATE_VERSION,
+                    data={**data, "serial": serial, "verify_url": snapshots.verification_url(serial)},
+                    issued_on=new_award.awarded_on,
+                    valid_until=new_award.valid_until,
+                )
+            )
+            entries.append(
+                AuditEntry(application=application, action="certification.document.issued", actor=secretariat,
+                           created_at=ceremony, data={"serial": serial, "kind": str(kind), "supersedes": ""})
+            )  # fmt: skip
+            if kind == DocumentKind.AWARD_CERTIFICATE:
+                city.certificate_serial = serial
+        if new_award.status == AwardStatus.EXPIRED:  # as the nightly expiry would have recorded it
+            entries.append(
+                AuditEntry(application=application, action="certification.award.expired", actor=None,
+                           created_at=_at(new_award.valid_until + datetime.timedelta(days=1), 0)
+                           + datetime.timedelta(minutes=5),
+                           data={"valid_until": new_award.valid_until.isoformat()})
+            )  # fmt: skip
+    Document.objects.bulk_create(documents)
+    CertifiedCity.objects.bulk_update(
+        cities,
+        ["name_en", "organisation", "city_type", "certified_on", "valid_until", "status", "domain_codes",
+         "population", "is_sample", "certificate_serial"],
+    )  # fmt: skip
+    AuditEntry.objects.bulk_create(entries)
+
+    # Timestamps the models set to "now" on creation, put back on the days of the record.
+    for year in {area.year for area in areas}:
+        ceremony = _at(rounds[year].ceremony_date, 11)
+        of_year = [a.pk for a, area in zip(applications, areas, strict=True) if area.year == year]
+        Application.objects.filter(pk__in=of_year).update(
+            created_at=_at(ZONE_DECLARED[year]), updated_at=ceremony
+        )
+        Award.objects.filter(application__in=of_year).update(created_at=ceremony)
+        Document.objects.filter(application__in=of_year).update(created_at=ceremony)
+        for resolution, _ in timelines[year]:
+            Decision.objects.filter(resolution=resolution, application__in=of_year).update(
+                decided_at=_at(resolution.meeting.date, 15)
+            )
+    return len(new_awards)
+
+
+def _set_provinces(model, records, areas):
+    through = model.provinces.through
+    owner = f"{model._meta.model_name}_id"
+    through.objects.filter(**{f"{owner}__in": [r.pk for r in records]}).delete()
+    through.objects.bulk_create(
+        through(**{owner: record.pk, "province_id": code})
+        for record, area in zip(records, areas, strict=True)
+        for code in area.provinces
+    )
+
+
+def seed_preparing_zones(provinces):
+    """The promotion zones still preparing their plans at the 2565 ceremony, all sample data, each with
+    its own sample developer. Returns how many there are."""
+    zones = {}
+    for index, code in enumerate(PREPARING_ZONE_PROVINCES):
+        province = provinces[code]
+        others = [OTHER_DOMAINS[index % 6]] + ([OTHER_DOMAINS[(index + 2) % 6]] if index % 2 else [])
+        zones[f"เขตส่งเสริมตัวอย่าง {province.name_th} (ข้อมูลตัวอย่าง)"] = {
+            "name_en": f"Sample promotion zone, {province.name_en} (sample data)",
+            "province": code,
+            "developer": (f"ผู้พัฒนาเขตส่งเสริมตัวอย่าง {province.name_th} (ข้อมูลตัวอย่าง)", code),
+            "developer_en": f"Developer of the sample promotion zone, {province.name_en} (sample data)",
+            "org_type": ZONE_DEVELOPER_TYPES[index % len(ZONE_DEVELOPER_TYPES)],
+            "city_type": CityType.NEW if index % 6 == 5 else CityType.LIVABLE,
+            "domain_codes": ",".join(["ENV", *others]),
+            "population": 15_000 + index * 7_919 % 180_000,
+            "declared_on": datetime.date(2021, 6, 1) + datetime.timedelta(days=15 * index),
+        }
+    there = set(PromotionZone.objects.filter(name_th__in=zones).values_list("name_th", flat=True))
+    missing = {name: zone for name, zone in zones.items() if name not in there}
+    developers = _sample_organisations(
+        {zone["developer"]: (zone["developer_en"], zone["org_type"]) for zone in missing.values()}
+    )
+    created = PromotionZone.objects.bulk_create(
+        PromotionZone(
+            name_th=name,
+            name_en=zone["name_en"],
+            organisation=developers[zone["developer"]],
+            city_type=zone["city_type"],
+            declared_on=zone["declared_on"],
+            resolution=SAMPLE_ZONE_RESOLUTION,
+            domain_codes=zone["domain_codes"],
+            population=zone["population"],
+            is_sample=True,
+        )
+        for name, zone in missing.items()
+    )
+    PromotionZone.provinces.through.objects.bulk_create(
+        PromotionZone.provinces.through(
+            promotionzone_id=zone.pk, province_id=missing[zone.name_th]["province"]
+        )
+        for zone in created
+    )
+    return PromotionZone.objects.filter(name_th__in=zones, certified_city__isnull=True).count()
 
 
 # A minimal, valid PDF: the sample applications' attached document.
@@ -247,6 +716,12 @@ def _sample_application(applicant, organisation, title, content, attachment_kind
     return application
 
 
+def _sample_proposal(title, area_name):
+    """The complete proposal under a sample's title and area name (the promotion zone's name later)."""
+    area = {**COMPLETE_PROPOSAL["area"], "area_name": [area_name]}
+    return {**COMPLETE_PROPOSAL, "general": {"title": [title], "city_type": ["livable"]}, "area": area}
+
+
 def seed_workflow_samples(users, organisations):
     """Two sample applications of the demo applicant — one just submitted, one whose plan is submitted —
     and sample meetings with resolutions, so that the staff can walk them through the admin."""
@@ -264,11 +739,11 @@ def seed_workflow_samples(users, organisations):
     organisation = organisations["เทศบาลเมืองตัวอย่าง (ข้อมูลตัวอย่าง)"]
     titles = ["เมืองตัวอย่างน่าอยู่อัจฉริยะ (ข้อมูลตัวอย่าง)", "ย่านเก่าตัวอย่างอัจฉริยะ (ข้อมูลตัวอย่าง)"]
     existing = set(Application.objects.filter(organisation=organisation).values_list("title", flat=True))
-    proposal = {**COMPLETE_PROPOSAL, "general": {"title": [titles[0]], "city_type": ["livable"]}}
     if titles[0] not in existing:
+        proposal = _sample_proposal(titles[0], "เขตเมืองตัวอย่าง (ข้อมูลตัวอย่าง)")
         _sample_application(applicant, organisation, titles[0], proposal, "proposal_document")
     if titles[1] not in existing:
-        proposal = {**COMPLETE_PROPOSAL, "general": {"title": [titles[1]], "city_type": ["livable"]}}
+        proposal = _sample_proposal(titles[1], "ย่านเก่าตัวอย่าง (ข้อมูลตัวอย่าง)")
         application = _sample_application(applicant, organisation, titles[1], proposal, "proposal_document")
         secretariat = users["secretariat"]
         review.start_screening(application, actor=secretariat)

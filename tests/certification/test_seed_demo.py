@@ -74,8 +74,9 @@ def test_named_areas_are_real_and_the_rest_are_marked_as_samples(seeded):
         assert "sample data" in city.name_en
     mae_moh = CertifiedCity.objects.get(name_en="Mae Moh livable city")
     assert [p.name_th for p in mae_moh.provinces.all()] == ["ลำปาง"]
-    # Facts the public record does not give are left empty rather than invented.
-    assert (mae_moh.city_type, mae_moh.valid_until, mae_moh.organisation) == ("", None, None)
+    # The record names no applicant: a sample organisation, marked as such; validity follows the round.
+    assert mae_moh.organisation.is_sample and "ข้อมูลตัวอย่าง" in mae_moh.organisation.name_th
+    assert str(mae_moh.valid_until) == "2023-12-24"
 
 
 def test_every_area_has_at_least_one_province(seeded):
