@@ -232,10 +232,16 @@ def pattern_key(pattern):
 
 
 def sample_objects(model):
+    """A few real objects: all of them when there are few, else the first and the last, and the first
+    of each status (a custom view may answer only in some states)."""
     queryset = model._default_manager.order_by("pk")
     objects = list(queryset[: MAX_OBJECTS + 1])
     if len(objects) > MAX_OBJECTS:
         objects = [objects[0], queryset.last()]
+        if any(field.name == "status" for field in model._meta.fields):
+            for status in queryset.order_by().values_list("status", flat=True).distinct():
+                objects.append(queryset.filter(status=status).first())
+        objects = list({obj.pk: obj for obj in objects}.values())
     return objects
 
 
@@ -269,6 +275,12 @@ def pattern_urls(model, pattern, objects):
             values = dict(zip([first, *rest], combination, strict=True))
             path = ARGUMENT.sub(lambda m, v=values: converters[m["name"]].to_url(v[m["name"]]), route)
             urls.append(admin_prefix(model) + path)
+    if not urls and rest:
+        # None of the samples has the related rows this view needs (an attachment, say): the first
+        # object of the model that has them.
+        for obj in model._default_manager.order_by("pk").iterator():
+            if all(related_values(obj, name) for name in rest):
+                return pattern_urls(model, pattern, [obj])
     return urls
 
 
