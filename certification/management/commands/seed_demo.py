@@ -5,7 +5,11 @@ from certification.demo import seed_demo
 
 
 class Command(BaseCommand):
-    help = "Create or update the demo users and data (idempotent). Refused when DEBUG is off."
+    help = (
+        "Create or update the demo data (idempotent): users for every role, the award batches of 2564 and "
+        "2565 with their pending documents (render them with render_round), the promotion zones preparing "
+        "plans, two sample applications in progress. Refused when DEBUG is off."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
