@@ -246,6 +246,14 @@ PREPARING_ZONE_PROVINCES = [
 ]  # fmt: skip
 SAMPLE_ZONE_RESOLUTION = "มติคณะกรรมการขับเคลื่อนการพัฒนาเมืองอัจฉริยะ (ข้อมูลตัวอย่าง)"
 OTHER_DOMAINS = ["ECO", "MOB", "ENE", "PEO", "LIV", "GOV"]
+ZONE_DEVELOPER_TYPES = [
+    OrganisationType.TOWN_MUNICIPALITY,
+    OrganisationType.SUBDISTRICT_MUNICIPALITY,
+    OrganisationType.CITY_MUNICIPALITY,
+    OrganisationType.PROVINCIAL_ADMINISTRATIVE_ORGANISATION,
+    OrganisationType.PRIVATE_COMPANY,
+    OrganisationType.UNIVERSITY,
+]
 
 
 def _at(day, hour=10):
@@ -321,7 +329,7 @@ def seed_demo() -> dict[str, int]:
         seed_signatories(rounds[year])
 
     provinces = Province.objects.in_bulk()
-    seed_award_batches(users, organisations, rounds, provinces)
+    seed_award_batches(users, organisations, rounds)
     zones = seed_preparing_zones(provinces)
     applications = seed_workflow_samples(users, organisations)
 
@@ -384,16 +392,6 @@ def _decisions_timeline(year, secretary):
     return timeline
 
 
-ZONE_DEVELOPER_TYPES = [
-    OrganisationType.TOWN_MUNICIPALITY,
-    OrganisationType.SUBDISTRICT_MUNICIPALITY,
-    OrganisationType.CITY_MUNICIPALITY,
-    OrganisationType.PROVINCIAL_ADMINISTRATIVE_ORGANISATION,
-    OrganisationType.PRIVATE_COMPANY,
-    OrganisationType.UNIVERSITY,
-]
-
-
 def _developer(area):
     """(Thai name, province code), English name of the sample developer of an area the record names
     no applicant for."""
@@ -433,7 +431,7 @@ def _sample_organisations(wanted):
     return found
 
 
-def seed_award_batches(users, organisations, rounds, provinces):
+def seed_award_batches(users, organisations, rounds):
     """The 2564 and 2565 batches as awards. For each area: its application (awarded, its decisions
     citing the resolutions of its batch), its promotion zone, its record in the registry, the award,
     and its certificate and plaque, pending until ``render_round`` renders them. Areas already awarded
@@ -474,11 +472,8 @@ def seed_award_batches(users, organisations, rounds, provinces):
         city = existing.get((area.year, area.name_th)) or CertifiedCity(
             award_year=area.year, name_th=area.name_th
         )
-        city.name_en, city.organisation, city.city_type = (
-            area.name_en,
-            developers[area.name_th],
-            area.city_type,
-        )
+        city.name_en, city.city_type = area.name_en, area.city_type
+        city.organisation = developers[area.name_th]
         city.certified_on = award_round.ceremony_date
         city.valid_until = snapshots.add_years(award_round.ceremony_date, award_round.validity_years)
         city.status = CertifiedCityStatus.EXPIRED if city.valid_until < today else CertifiedCityStatus.ACTIVE
