@@ -5,11 +5,16 @@ import difflib
 import statistics
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from smartcity.thaidate import be_year
 
 from . import geo, rules
 from .enums import (
@@ -25,7 +30,7 @@ from .enums import (
 from .history import concerns_applicant
 from .layout import LAYOUT_LIMITS, SIGNATORY_LIMITS, text_width_mm
 from .models import AuditEntry, Document, Meeting, Section
-from .sections import sections_for
+from .sections import sections_for, spec_for
 
 
 def dashboard_applications(user):
@@ -290,3 +295,109 @@ def printable_documents(year):
     order = {kind: position for position, kind in enumerate(DocumentKind.values)}
     documents = current_documents().filter(year=year, status=DocumentStatus.READY)
     return sorted(documents, key=lambda d: (order[d.kind], d.number))
+
+
+# --- What the applicant receives
+
+
+class ApplicantDocumentState(models.TextChoices):
+    """A document as its holder sees it (rendering and validity in one word)."""
+
+    PREPARING = "preparing", gettext_lazy("Being prepared")
+    READY = "ready", gettext_lazy("Ready")
+    EXPIRED = "expired", gettext_lazy("Expired")
+    SUPERSEDED = "superseded", gettext_lazy("Superseded")
+    REVOKED = "revoked", gettext_lazy("Revoked")
+
+
+def reference_number(application, version):
+    """The number an applicant quotes about one submission: ``SC-2569-0007/2`` is the second version
+    submitted of application 7, created in B.E. 2569. The id is the application's for good; the year
+    only helps a reader place it."""
+    return f"SC-{be_year(application.created_at)}-{application.pk:04d}/{version}"
+
+
+def latest_reference(application):
+    """The reference number of the latest submission, or "" before the first."""
+    number = application.versions.aggregate(n=Max("number"))["n"]
+    return reference_number(application, number) if number else ""
+
+
+def applicant_documents(user, application=None):
+    """The documents issued to the user's organisations (or to one of their applications), oldest
+    first: the promotion-zone certificate before the award's certificate and plaque."""
+    documents = Document.objects.filter(application__in=rules.applications_of(user))
+    if application is not None:
+        documents = documents.filter(application=application)
+    order = {
+        DocumentKind.PROMOTION_ZONE_CERTIFICATE: 0,
+        DocumentKind.AWARD_CERTIFICATE: 1,
+        DocumentKind.PLAQUE: 2,
+    }
+    documents = documents.select_related("application", "superseded_by")
+    return sorted(documents, key=lambda d: (d.application_id, d.issued_on, d.created_at, order[d.kind]))
+
+
+def document_state(document, today=None):
+    """What the applicant is told of a document: revoked, superseded, being prepared, expired or ready."""
+    if document.revoked_at:
+        return ApplicantDocumentState.REVOKED
+    if getattr(document, "superseded_by", None) is not None:
+        return ApplicantDocumentState.SUPERSEDED
+    if document.status != DocumentStatus.READY:
+        return ApplicantDocumentState.PREPARING
+    today = today or timezone.localdate()
+    if document.valid_until and today > document.valid_until:
+        return ApplicantDocumentState.EXPIRED
+    return ApplicantDocumentState.READY
+
+
+def is_downloadable(document):
+    """Only a current document whose PDF has been rendered is offered (and served)."""
+    return document_state(document) in (ApplicantDocumentState.READY, ApplicantDocumentState.EXPIRED)
+
+
+def downloadable_document(user, serial):
+    """The user's document with that serial, if its PDF may be downloaded; None otherwise."""
+    document = (
+        current_documents()
+        .filter(application__in=rules.applications_of(user), serial=serial, status=DocumentStatus.READY)
+        .exclude(file="")
+        .first()
+    )
+    return document
+
+
+# --- The public record of an application's area
+
+
+def _typed_value(application, sections, key, name):
+    """One field of a section, cleaned as its form cleans it (Thai digits read), None if it does not
+    validate or was left empty."""
+    spec = spec_for(application, key)
+    section = sections.get(key)
+    if spec is None or section is None:
+        return None
+    values = (section.data or {}).get(name) or [""]
+    try:
+        value = spec.form(application=application).fields[name].clean(values[0])
+    except ValidationError:
+        return None
+    return value.strip() if isinstance(value, str) else value
+
+
+def registry_facts(application):
+    """What the public registry shows of an application's area, from what the applicant wrote: its
+    domains, the population served (area section), the vision (the plan's once there is one, the
+    proposal's before), the goals (proposal) and who answers questions about the area (the
+    organisation: the sections name no coordinator)."""
+    sections = {s.key: s for s in application.sections.all()}
+    organisation = application.organisation
+    plan_vision = _typed_value(application, sections, "plan_vision", "vision")
+    return {
+        "domain_codes": ",".join(application.domains),
+        "population": _typed_value(application, sections, "area", "population"),
+        "vision": plan_vision or _typed_value(application, sections, "vision", "vision") or "",
+        "goals": _typed_value(application, sections, "vision", "goals") or "",
+        "contact": " / ".join(name for name in (organisation.name_th, organisation.name_en) if name),
+    }

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cities.models import Membership
 
 from . import rules, selectors
-from .downloads import attachment_response
+from .downloads import attachment_response, private_file_response
 from .enums import CLOSED_STATES, REVISING_STATES, WRITING_STATES, AttachmentKind, Stage, Status
 from .forms import ApplicationCreateForm, AttachmentForm, WithdrawForm
 from .history import concerns_applicant, describe
@@ -133,8 +133,66 @@ def detail(request, pk):
             "timeline": [(entry, describe(entry)) for entry in selectors.applicant_timeline(application)],
             "can_withdraw": rules.can_withdraw(request.user, application),
             "labels": _status_labels(application.status),
+            "reference": selectors.latest_reference(application),
+            "documents": _document_rows(selectors.applicant_documents(request.user, application)),
         },
     )
+
+
+def _document_rows(documents):
+    """What the applicant reads of each document: its state in words, and a download once ready."""
+    rows = []
+    for document in documents:
+        state = selectors.document_state(document)
+        successor = getattr(document, "superseded_by", None)
+        rows.append(
+            {
+                "document": document,
+                "state": state,
+                "successor": successor.serial if successor else "",
+                "download": reverse("apply:certificate_download", args=[document.serial])
+                if selectors.is_downloadable(document)
+                else "",
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def certificates(request):
+    """The documents issued to the user's organisations: certificates, plaques, promotion-zone
+    certificates, with their serials, verification pages and PDFs."""
+    return render(
+        request,
+        "certification/certificates.html",
+        {"documents": _document_rows(selectors.applicant_documents(request.user))},
+    )
+
+
+@login_required
+@require_GET
+def certificates_status(request):
+    """The state of each of the user's documents, for the page that waits for them to be rendered."""
+    states = {d.serial: selectors.document_state(d) for d in selectors.applicant_documents(request.user)}
+    response = JsonResponse({"documents": states})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def certificate_download(request, serial):
+    """The PDF of one of the user's documents, once rendered; 404 for anyone else's, and before."""
+    document = selectors.downloadable_document(request.user, serial)
+    if document is None:
+        raise Http404
+    try:
+        return private_file_response(
+            document.file, filename=f"{document.serial}.pdf", content_type="application/pdf"
+        )
+    except FileNotFoundError:  # recorded as ready, but the file store has lost it: not there
+        raise Http404 from None
 
 
 def _conflict_message(section):

@@ -21,7 +21,7 @@ from .. import layout, selectors, snapshots
 from ..enums import AwardStatus, DocumentKind, Status
 from ..models import Application, Award, Document, SerialCounter
 from . import rendering
-from .core import WorkflowError, audit, transition
+from .core import WorkflowError, audit, notify, transition
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,10 @@ def _issue(kind, *, year, application, data, actor, issued_on, valid_until=None,
 @transaction.atomic
 def award(application, award_round, *, actor, awarded_on=None):
     """Awards the logo to an endorsed application in ``award_round``: the award, the certified
-    smart-city record of the public registry and the documents (certificate and plaque), in one
-    transaction; the documents are rendered after it commits."""
+    smart-city record of the public registry (its domains, population, vision, goals and contact from
+    the application; its promotion zone linked to it) and the documents (certificate and plaque), in
+    one transaction; the documents are rendered after it commits. The mail naming their serials waits
+    in the outbox."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if locked.status != Status.ENDORSED:
         raise WorkflowError(_("Only an application endorsed by the committee can be awarded."))
@@ -79,7 +81,7 @@ def award(application, award_round, *, actor, awarded_on=None):
             _("An area named “%(name)s” is already certified in the round of %(year)s.")
             % {"name": locked.title, "year": award_round.year}
         )
-    transition(locked, Status.AWARDED, actor=actor, data={"round": award_round.year})
+    transition(locked, Status.AWARDED, actor=actor, data={"round": award_round.year}, notify_applicant=False)
     application.status = locked.status
     awarded_on = awarded_on or award_round.ceremony_date or timezone.localdate()
     valid_until = snapshots.add_years(awarded_on, award_round.validity_years)
@@ -92,8 +94,13 @@ def award(application, award_round, *, actor, awarded_on=None):
         valid_until=valid_until,
         status=CertifiedCityStatus.ACTIVE,
         is_sample=locked.organisation.is_sample,
+        **selectors.registry_facts(locked),
     )
     city.provinces.set(locked.provinces.all())
+    if locked.promotion_zone_id:
+        zone = locked.promotion_zone
+        zone.certified_city = city
+        zone.save(update_fields=["certified_city"])
     new_award = Award.objects.create(
         application=locked,
         round=award_round,
@@ -119,6 +126,8 @@ def award(application, award_round, *, actor, awarded_on=None):
     ]
     city.certificate_serial = documents[0].serial
     city.save(update_fields=["certificate_serial"])
+    # The decision's mail names the serials, so it is written once they exist; it waits in the outbox.
+    notify(locked, Status.AWARDED, data={"round": award_round.year}, documents=documents)
     return new_award
 
 

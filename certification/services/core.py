@@ -53,12 +53,14 @@ def _check_resolution(to_state, resolution):
 
 
 @transaction.atomic
-def transition(application, to_state, *, actor, note="", resolution=None, data=None):
+def transition(application, to_state, *, actor, note="", resolution=None, data=None, notify_applicant=True):
     """Moves an application to ``to_state`` if the table allows it for the actor's roles.
 
     Locks the row first, so that of two decisions on one application only the first happens and the
     second finds the new state. A body's decision cites its resolution; a rejection says why. The
-    move is audited, and a mail to the applicant waits in the outbox when the state concerns them.
+    move is audited, and a mail to the applicant waits in the outbox when the state concerns them —
+    unless ``notify_applicant`` is False: the caller then writes that mail itself, once it has what the
+    mail names (the serials of an award, say), or acknowledges the applicant's own act at once.
     """
     locked = Application.objects.select_for_update().get(pk=application.pk)
     before = locked.status
@@ -86,7 +88,7 @@ def transition(application, to_state, *, actor, note="", resolution=None, data=N
         )
         details["resolution"] = str(resolution)
     audit(locked, f"certification.application.{to_state}", actor=actor, **details)
-    if to_state in workflow.NOTIFIED_STATES:
+    if notify_applicant and to_state in workflow.NOTIFIED_STATES:
         notify(locked, to_state, note=note, resolution=resolution, data=data or {})
     application.status, application.submitted_at = locked.status, locked.submitted_at
     application.state_entered_at = locked.state_entered_at
@@ -101,15 +103,26 @@ def _render_both_languages(template_name, context):
     return parts
 
 
-def notify(application, state, *, note="", resolution=None, data=None):
-    """Puts a Thai and English mail about ``state`` in the outbox, held until the secretariat releases it."""
-    recipients = sorted(
+def applicant_recipients(application):
+    """The addresses of the organisation's active members."""
+    return sorted(
         {
             m.user.email
             for m in application.organisation.memberships.select_related("user")
             if m.user.email and m.user.is_active
         }
     )
+
+
+def absolute_url(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def notify(application, state, *, note="", resolution=None, data=None, documents=()):
+    """Puts a Thai and English mail about ``state`` in the outbox, held until the secretariat releases it.
+    ``documents`` issued with the decision are named by serial, with their verification pages and the
+    applicant's certificates page."""
+    recipients = applicant_recipients(application)
     sections = []
     for key in (data or {}).get("sections", []):
         spec = spec_for(application, key)
@@ -123,7 +136,9 @@ def notify(application, state, *, note="", resolution=None, data=None):
         "note": note,
         "resolution": resolution,
         "sections": sections,
-        "url": f"{settings.SITE_URL}{reverse('apply:detail', args=[application.pk])}",
+        "url": absolute_url(reverse("apply:detail", args=[application.pk])),
+        "documents": list(documents),
+        "certificates_url": absolute_url(reverse("apply:certificates")),
     }
     return queue_mail(
         application, f"certification.application.{state}", recipients, "notifications/decision", context

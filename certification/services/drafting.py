@@ -1,5 +1,6 @@
 """The applicant's writes: creating an application, saving its sections as drafts (complete or not,
-never overwriting a colleague's save), attachments, submitting a stage and withdrawing."""
+never overwriting a colleague's save), attachments, submitting a stage (acknowledged at once, with a
+reference number) and withdrawing."""
 
 import hashlib
 
@@ -16,6 +17,7 @@ from ..enums import REVISING_STATES, WRITING_STATES, Stage, Status
 from ..models import Application, ApplicationVersion, Attachment, Section
 from ..sections import sections_for, spec_for
 from ..uploads import ALLOWED_TYPES, check_upload
+from . import outbox
 from .core import EditConflict, IncompleteApplication, WorkflowError, audit, transition
 
 # Form fields that are not content: never stored in a section.
@@ -147,7 +149,10 @@ def submit(application, *, actor):
     )
     locked.sections.filter(reopened=True).update(reopened=False)
     target = Status.SUBMITTED if locked.stage == Stage.PROPOSAL else Status.PLAN_SUBMITTED
-    return transition(application, target, actor=actor, data={"version": number})
+    # The applicant's own act: acknowledged at once, not held for the secretariat as decisions are.
+    moved = transition(application, target, actor=actor, data={"version": number}, notify_applicant=False)
+    outbox.acknowledge_submission(moved, version=number)
+    return moved
 
 
 def withdraw(application, *, actor, reason=""):

@@ -16,7 +16,7 @@ from ..enums import Component, ConflictOfInterest, Recommendation, ScreeningOutc
 from ..models import Application, ChecklistItem, EvaluatorAssignment, Meeting, Resolution, Screening, Section
 from ..sections import sections_for
 from . import awards
-from .core import IncompleteApplication, WorkflowError, audit, queue_mail, transition
+from .core import IncompleteApplication, WorkflowError, audit, notify, queue_mail, transition
 
 
 @transaction.atomic
@@ -79,8 +79,11 @@ def record_screening(application, *, actor, outcome, checklist, reason="", secti
 @transaction.atomic
 def acknowledge_promotion_zone(application, *, actor, resolution):
     """The committee acknowledges the area as a Smart City Promotion Zone: the zone's public record is
-    created in ``cities``, its certificate is issued (rendered after commit) and the plan stage opens."""
-    transition(application, Status.PROMOTION_ZONE, actor=actor, resolution=resolution)
+    created in ``cities`` (with the domains, population served and vision of the proposal), its
+    certificate is issued (rendered after commit) and the plan stage opens. The mail linking the
+    certificate waits in the outbox."""
+    transition(application, Status.PROMOTION_ZONE, actor=actor, resolution=resolution, notify_applicant=False)
+    facts = selectors.registry_facts(application)
     zone = PromotionZone.objects.create(
         name_th=selectors.area_name(application) or application.title,
         name_en="",
@@ -89,11 +92,16 @@ def acknowledge_promotion_zone(application, *, actor, resolution):
         declared_on=resolution.meeting.date,
         resolution=str(resolution),
         is_sample=application.organisation.is_sample,
+        domain_codes=facts["domain_codes"],
+        population=facts["population"],
+        vision=facts["vision"],
     )
     zone.provinces.set(application.provinces.all())
     application.promotion_zone = zone
     application.save(update_fields=["promotion_zone", "updated_at"])
-    awards.issue_promotion_zone_certificate(application, actor=actor)
+    certificate = awards.issue_promotion_zone_certificate(application, actor=actor)
+    # The decision's mail links the certificate, so it is written once it is issued; it waits in the outbox.
+    notify(application, Status.PROMOTION_ZONE, resolution=resolution, documents=[certificate])
     return zone
 
 
