@@ -9,10 +9,17 @@ from django.urls import reverse
 
 from certification import selectors
 from certification.enums import AttachmentKind, Body, NotificationStatus, Role, Status
-from certification.models import AuditEntry, Notification
+from certification.models import AuditEntry, ChecklistItem, Notification
 from certification.services import drafting, outbox, review
 from smartcity.thaidate import be_year
-from tests.factories import COMPLETE_PLAN, ApplicationFactory, UserFactory, member_of, services_content
+from tests.factories import (
+    COMPLETE_PLAN,
+    ApplicationFactory,
+    UserFactory,
+    meeting_resolution,
+    member_of,
+    services_content,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +29,10 @@ TITLE = 'เมือง "ลำปาง" <อัจฉริยะ> & น่�
 
 def attach(application, kind=AttachmentKind.PROPOSAL_DOCUMENT):
     drafting.add_attachment(
-        application, SimpleUploadedFile("เอกสาร.pdf", PDF, "application/pdf"), kind, actor=application.created_by
+        application,
+        SimpleUploadedFile("เอกสาร.pdf", PDF, "application/pdf"),
+        kind,
+        actor=application.created_by,
     )
 
 
@@ -77,10 +87,9 @@ def test_a_submitted_proposal_is_acknowledged_at_once_with_its_reference_number(
 
 def test_nothing_is_sent_for_a_submission_that_rolls_back(django_capture_on_commit_callbacks):
     application = proposal()
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            drafting.submit(application, actor=application.created_by)
-            raise RuntimeError("the database went away")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        drafting.submit(application, actor=application.created_by)
+        raise RuntimeError("the database went away")
     assert mail.outbox == []
     assert not Notification.objects.exists()
     application.refresh_from_db()
@@ -161,9 +170,6 @@ def test_the_submit_page_sends_the_acknowledgement_and_the_application_page_show
 def test_the_committee_acknowledgement_of_a_zone_is_a_decision_held_in_the_outbox():
     application = ApplicationFactory(complete=True, status=Status.SCREENING)
     secretariat = UserFactory(role=Role.SECRETARIAT)
-    from certification.models import ChecklistItem
-    from tests.factories import meeting_resolution
-
     checklist = {str(i.pk): {"met": True} for i in ChecklistItem.objects.filter(is_active=True)}
     review.record_screening(application, actor=secretariat, outcome="passed", checklist=checklist)
     resolution = meeting_resolution(Body.COMMITTEE, recorded_by=secretariat)
