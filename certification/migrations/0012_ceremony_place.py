@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('certification', '0011_verbose_names_of_people_and_applications'),
+        ("certification", "0011_verbose_names_of_people_and_applications"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='awardround',
-            name='ceremony_place_en',
-            field=models.CharField(blank=True, max_length=255, verbose_name='ceremony place (English)'),
+            model_name="awardround",
+            name="ceremony_place_en",
+            field=models.CharField(blank=True, max_length=255, verbose_name="ceremony place (English)"),
         ),
         migrations.AddField(
-            model_name='awardround',
-            name='ceremony_place_th',
-            field=models.CharField(blank=True, max_length=255, verbose_name='ceremony place (Thai)'),
+            model_name="awardround",
+            name="ceremony_place_th",
+            field=models.CharField(blank=True, max_length=255, verbose_name="ceremony place (Thai)"),
         ),
     ]
