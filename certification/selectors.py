@@ -359,13 +359,12 @@ def is_downloadable(document):
 
 def downloadable_document(user, serial):
     """The user's document with that serial, if its PDF may be downloaded; None otherwise."""
-    document = (
+    return (
         current_documents()
         .filter(application__in=rules.applications_of(user), serial=serial, status=DocumentStatus.READY)
         .exclude(file="")
         .first()
     )
-    return document
 
 
 # --- The public record of an application's area
