@@ -105,7 +105,8 @@ def test_the_applicant_downloads_the_awarded_certificate_and_verifies_it(
 
     # The application's own page lists the same documents and the reference number of the plan.
     go(applicant, f"/apply/{award.application.pk}/")
-    assert re.fullmatch(r"SC-\d{4}-\d{4}/2", applicant.locator("#reference strong").inner_text())
+    reference = f"SC-{be_year(award.application.created_at)}-{award.application.pk:04d}/2"
+    assert applicant.locator("#reference strong").inner_text() == reference
     assert applicant.locator("#my-documents tr[data-state=ready]").count() == 3
 
     # A SHA-256 in hexadecimal is a code, not English, wherever the verification page puts it.
