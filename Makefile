@@ -68,8 +68,7 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: $(VENV)/.installed messages
-	@scripts/system-packages.sh bench
+bench: system-packages-test $(VENV)/.installed messages
 	$(PY) -m tests.bench
 
 check-deploy: $(VENV)/.installed
