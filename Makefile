@@ -68,7 +68,8 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: system-packages-test $(VENV)/.installed messages
+bench: $(VENV)/.installed messages
+	@scripts/system-packages.sh bench
 	$(PY) -m tests.bench
 
 check-deploy: $(VENV)/.installed

@@ -1,23 +1,142 @@
-"""The public verification page of certificates and plaques: /verify/<serial>/ (the QR code on every
-document leads here). Anyone may open it; it shows what the document certifies and whether it is
-still valid, and the SHA-256 of its PDF so that a copy can be checked."""
+"""The public verification of certificates and plaques.
 
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+``/verify/`` holds the lookup box (also on the home page): a citizen types the serial printed on a
+document; ``/verify/<serial>/`` (the QR code on every document leads there) says in one sentence whether
+the document is valid, expired, revoked, superseded or not yet issued, what it certifies, and, below
+for experts, the SHA-256 of its PDF.
 
-from . import selectors
+Serials are typed as people type them: in any case, with spaces, Thai or full-width digits, other
+dashes, or no dashes at all (the year always has four digits, so ``sct2565001`` can only be
+SCT-2565-001). Anything longer than a serial could be is refused before it is looked at.
+
+Pages of documents are shared by anonymous visitors through ``smartcity.pagecache``, under the
+registry's freshness number (documents, awards and rounds are watched) and the day (a document expires
+at midnight).
+"""
+
+import re
+import unicodedata
+
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from cities import freshness
+from cities.enums import Domain
+from smartcity.pagecache import cached_public_page
+
+from .enums import SERIAL_PREFIXES, Validity
 from .models import Document
 
+# The longest serial one could type with spaces around it; longer input is refused unread.
+MAX_TYPED = 64
+SERIAL = re.compile(r"(?P<prefix>[A-Z]{3})-?(?P<year>[0-9]{4})-?(?P<number>[0-9]{1,6})")
+PREFIXES = frozenset(SERIAL_PREFIXES.values())
+# Hyphen, non-breaking hyphen, figure dash, en dash, em dash, minus sign, small and full-width
+# hyphen-minus: what a word processor or a phone keyboard puts where the serial has "-".
+DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"), "-")
+NOT_YET_ISSUED = "not_yet_issued"
 
-@require_GET
+
+def normalise_serial(typed):
+    """The serial as printed (``SCT-2565-001``) of what someone typed, or None when it cannot be one."""
+    if len(typed) > MAX_TYPED:
+        return None
+    text = unicodedata.normalize("NFKC", typed).translate(DASHES)
+    text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text if not c.isspace())
+    match = SERIAL.fullmatch(text.upper())
+    if match is None or match["prefix"] not in PREFIXES:
+        return None
+    return f"{match['prefix']}-{match['year']}-{int(match['number']):03d}"
+
+
+def standing(document, today):
+    """What the page says: ``selectors.validity``'s answer, read from the relations the page's one query
+    loaded (its successor), or ``not_yet_issued`` before the document's date."""
+    if document.revoked_at:
+        return Validity.REVOKED
+    if getattr(document, "superseded_by", None) is not None:
+        return Validity.SUPERSEDED
+    if document.issued_on > today:
+        return NOT_YET_ISSUED
+    if document.valid_until and today > document.valid_until:
+        return Validity.EXPIRED
+    return Validity.VALID
+
+
+def registry_url(document):
+    """The area's page in the public registry, once the registry answers for it."""
+    city = document.award.certified_city if document.award_id else None
+    try:
+        if city is not None:
+            return reverse("registry:area", args=[city.pk])
+        zone = document.application.promotion_zone
+        if zone is not None:
+            return reverse("registry:zone", args=[zone.pk])
+    except NoReverseMatch:
+        pass
+    return ""
+
+
+def domains(document):
+    """The domains of the certified area (or promotion zone), as the registry shows them; the
+    application's when the registry record has none."""
+    record = document.award.certified_city if document.award_id else document.application.promotion_zone
+    codes = record.domain_codes if record is not None and record.domain_codes else None
+    codes = codes.split(",") if codes else document.application.domains
+    return [Domain(code).label for code in codes if code in Domain.values]
+
+
+def lookup_page(request, *, typed="", problem="", serial="", status=200):
+    """The lookup box, with what was typed and what is wrong with it."""
+    context = {
+        "typed": typed if len(typed) <= MAX_TYPED else "",  # what the box shows again
+        "quoted": typed[:100],  # what the message quotes (truncated further by the template)
+        "problem": problem,
+        "serial": serial,
+    }
+    return TemplateResponse(request, "certification/verify_lookup.html", context, status=status)
+
+
+@require_safe
+def lookup(request):
+    """``/verify/?serial=…``: the lookup box; a serial that was issued leads to its page."""
+    if "serial" not in request.GET:
+        return lookup_page(request)
+    typed = request.GET["serial"]
+    serial = normalise_serial(typed)
+    if serial is None:
+        return lookup_page(request, typed=typed, problem="malformed", status=400)
+    if not Document.objects.filter(serial=serial).exists():
+        return lookup_page(request, typed=typed, problem="unknown", serial=serial, status=404)
+    return redirect("verify", serial)
+
+
+@require_safe
+@cached_public_page(version=freshness.version, daily=True)
 def verify(request, serial):
-    document = Document.objects.select_related("round").filter(serial=serial).first()
+    canonical = normalise_serial(serial)
+    if canonical is None:
+        return lookup_page(request, typed=serial, problem="malformed", status=400)
+    if canonical != serial:
+        return redirect("verify", canonical, permanent=True)
+    document = (
+        Document.objects.select_related(
+            "round", "supersedes", "superseded_by", "award__certified_city", "application__promotion_zone"
+        )
+        .filter(serial=serial)
+        .first()
+    )
     if document is None:
-        return render(request, "certification/verify_unknown.html", {"serial": serial}, status=404)
+        return lookup_page(request, typed=serial, problem="unknown", serial=serial, status=404)
     context = {
         "document": document,
         "data": document.data,
-        "validity": selectors.validity(document),
-        "successor": Document.objects.filter(supersedes=document).only("serial").first(),
+        "standing": standing(document, timezone.localdate()),
+        "successor": getattr(document, "superseded_by", None),
+        "domains": domains(document),
+        "registry_url": registry_url(document),
     }
-    return render(request, "certification/verify.html", context)
+    return TemplateResponse(request, "certification/verify.html", context)

@@ -3,15 +3,18 @@
 #   scripts/system-packages.sh run    what `make run` needs (messages, WeasyPrint's libraries)
 #   scripts/system-packages.sh test   plus poppler-utils (pdftotext), Debian's Chromium for browser tests,
 #                                     and zbar-tools (zbarimg reads the QR codes of rendered documents)
+#   scripts/system-packages.sh bench  plus wrk (the HTTP load generator of tests/bench/bench_http.py)
 set -euo pipefail
 
 run_packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 shared-mime-info)
 test_packages=(poppler-utils chromium zbar-tools)
+bench_packages=(wrk)
 
 case "${1:-run}" in
   run) wanted=("${run_packages[@]}") ;;
   test) wanted=("${run_packages[@]}" "${test_packages[@]}") ;;
-  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+  bench) wanted=("${run_packages[@]}" "${test_packages[@]}" "${bench_packages[@]}") ;;
+  *) echo "usage: $0 run|test|bench" >&2; exit 2 ;;
 esac
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

@@ -46,7 +46,11 @@ urlpatterns = [
     path("api/v1/", include("smartcity.api")),
 ]
 
-# Public verification of certificates and plaques (the QR code on each document).
-from certification.verify import verify  # noqa: E402
+# Public verification of certificates and plaques: the lookup box and the page the QR code on each
+# document leads to.
+from certification import verify  # noqa: E402
 
-urlpatterns += [path("verify/<str:serial>/", verify, name="verify")]
+urlpatterns += [
+    path("verify/", verify.lookup, name="verify_lookup"),
+    path("verify/<str:serial>/", verify.verify, name="verify"),
+]

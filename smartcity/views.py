@@ -1,14 +1,20 @@
 from django.http import JsonResponse
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from cities import freshness
 from cities.enums import Domain, OrganisationType
 
 from .health import run_checks
+from .pagecache import cached_public_page
 
 
+@method_decorator(cached_public_page(version=freshness.version), name="get")
 class HomeView(TemplateView):
+    """The home page, with the serial lookup box; anonymous visitors share one rendering of it."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):

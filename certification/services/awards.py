@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cities import freshness
 from cities.enums import CertifiedCityStatus
 from cities.models import CertifiedCity
 from smartcity.thaidate import be_year
@@ -219,5 +220,6 @@ def revoke(document, *, actor, reason):
         targets = Document.objects.filter(pk=locked.pk)
     serials = sorted(targets.values_list("serial", flat=True))
     targets.update(revoked_at=now, revocation_reason=reason)
+    freshness.bump()  # update() sends no post_save; the verification pages must say "revoked" at once
     audit(locked.application, "certification.document.revoked", actor=actor, serials=serials, reason=reason)
     return Document.objects.get(pk=locked.pk)
