@@ -29,7 +29,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "smartcity",
     "cities",
     "certification",
@@ -39,6 +38,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartcity.middleware.ThaiFirstLanguageMiddleware",
+    "smartcity.api.ApiRequestMiddleware",  # ?lang= and JSON 400s under /api/
     "smartcity.middleware.RejectNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -269,3 +269,45 @@ CELERY_TASK_ACKS_ON_FAILURE_OR_TIMEOUT = True
 # at one document a second; a tenth of a second costs a directory listing.
 if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS["polling_interval"] = env.float("CELERY_POLLING_INTERVAL", default=0.1)
+
+
+# --- The open-data API at /api/v1/ (smartcity/api.py): read-only, anonymous, JSON only.
+# No authentication at all, so no session and no CSRF token are involved; GET and HEAD only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "smartcity.api.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    # Per client address (behind TRUSTED_PROXY_COUNT proxies, the one they appended), counted in the
+    # shared cache.
+    "DEFAULT_THROTTLE_RATES": {"api": env.str("API_THROTTLE_RATE", default="1200/minute")},
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT or None,
+}
+# Answers are cached under the registry's freshness number, so they may live long in the server's cache;
+# browsers and proxies keep them for API_MAX_AGE seconds, then revalidate with the ETag.
+API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=3600)
+API_MAX_AGE = env.int("API_MAX_AGE", default=60)
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("Smart City Thailand open data"),
+    "DESCRIPTION": _(
+        "The public registry of certified smart cities and promotion zones, their provinces and regions, "
+        "the award rounds and the public status of certificates and plaques. Read-only, no key needed."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The schema lists the region and province codes, read from the database, which `check --deploy`
+    # may run without; tests/api/test_schema.py generates the schema and checks the API against it.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # The allowed values are listed by the docs page itself, in the reader's language.
+    "ENUM_GENERATE_CHOICE_DESCRIPTION": False,
+    "ENUM_NAME_OVERRIDES": {
+        "AreaStatus": "cities.enums.CertifiedCityStatus",
+        "DocumentStatus": "certification.enums.Validity",
+    },
+}
