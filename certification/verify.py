@@ -19,7 +19,7 @@ import unicodedata
 
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -67,16 +67,13 @@ def standing(document, today):
 
 
 def registry_url(document):
-    """The area's page in the public registry, once the registry answers for it."""
+    """The area's (or zone's) page in the public registry, or "" when the document has neither."""
     city = document.award.certified_city if document.award_id else None
-    try:
-        if city is not None:
-            return reverse("registry:area", args=[city.pk])
-        zone = document.application.promotion_zone
-        if zone is not None:
-            return reverse("registry:zone", args=[zone.pk])
-    except NoReverseMatch:
-        pass
+    if city is not None:
+        return reverse("registry:area", args=[city.pk])
+    zone = document.application.promotion_zone
+    if zone is not None:
+        return reverse("registry:zone", args=[zone.pk])
     return ""
 
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +12,5 @@ class CitiesConfig(AppConfig):
         from .models import CertifiedCity, Organisation, PromotionZone, Province, Region
 
         freshness.watch(CertifiedCity, Organisation, PromotionZone, Province, Region)
+        # Every deployment runs migrate: a new release's pages replace the cached ones of the last.
+        post_migrate.connect(freshness.renew, sender=self, dispatch_uid="registry.freshness.migrate")

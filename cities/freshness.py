@@ -29,6 +29,11 @@ def _take_new_number():
     cache.set(KEY, str(time.time_ns()), timeout=None)
 
 
+def renew(**kwargs):
+    """Takes a new number now (after ``migrate``: a new release may render the same records otherwise)."""
+    _take_new_number()
+
+
 def bump(**kwargs):
     """Takes a new number once the current transaction commits (so a reader never caches data that a
     rollback took back), once per transaction however many records it saves."""

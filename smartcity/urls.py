@@ -42,6 +42,7 @@ urlpatterns = [
         "accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
     path("", include("cities.urls")),
+    path("registry/", include("cities.registry_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("smartcity.api")),
 ]
