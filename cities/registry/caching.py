@@ -9,7 +9,7 @@ rendering. HTML pages carry a placeholder where the language switcher's CSRF tok
 each visitor's own token (as ``smartcity.pagecache`` does for the verification pages). Only 200 answers
 are stored; a 400 for a bad filter is computed each time and never tagged.
 
-``REGISTRY_CACHE_SECONDS`` (default one day; 0 turns the cache and the ETags off, as the query-count tests
+``settings.REGISTRY_CACHE_SECONDS`` (default one day; 0 turns the cache and the ETags off, as the query-count tests
 do) bounds how long an answer is kept even if nothing changes.
 """
 
@@ -29,11 +29,8 @@ from smartcity.pagecache import CSRF_PLACEHOLDER
 
 from .. import freshness
 
-DEFAULT_SECONDS = 24 * 3600
-
-
 def seconds():
-    return getattr(settings, "REGISTRY_CACHE_SECONDS", DEFAULT_SECONDS)
+    return settings.REGISTRY_CACHE_SECONDS
 
 
 def cache_key(request, version):
