@@ -87,13 +87,21 @@ class SignupForm(forms.Form):
 class OrganisationForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name_th", "name_en", "org_type", "province"]
+        fields = ["name_th", "name_en", "org_type", "province", "registry_details_public"]
         labels = {
             "name_th": _("Name in Thai"),
             "name_en": _("Name in English"),
             "org_type": _("Type of organisation"),
+            "registry_details_public": _("Show our contact and the text of our plan in the public registry"),
         }
-        help_texts = {"name_en": _("Optional.")}
+        help_texts = {
+            "name_en": _("Optional."),
+            "registry_details_public": _(
+                "Once an area of yours is certified, the public registry always shows the award (area, "
+                "provinces, domains, round, validity, status). Untick to keep the contact and the plan's "
+                "vision and goals out of it; the secretariat can change this later."
+            ),
+        }
         field_classes = {"province": ProvinceChoiceField}
 
     def __init__(self, *args, **kwargs):

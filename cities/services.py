@@ -101,13 +101,17 @@ def confirm_signup(token):
 
 
 @transaction.atomic
-def create_organisation(*, actor, name_th, name_en, org_type, province):
+def create_organisation(*, actor, name_th, name_en, org_type, province, registry_details_public=True):
     """A new applicant organisation, with the actor as its first admin."""
     get_user_model().objects.select_for_update().get(pk=actor.pk)  # one creation at a time per user
     if not rules.may_create_organisation(actor):
         raise Refused(_("You are already a member of an organisation."))
     organisation = Organisation.objects.create(
-        name_th=name_th, name_en=name_en, org_type=org_type, province=province
+        name_th=name_th,
+        name_en=name_en,
+        org_type=org_type,
+        province=province,
+        registry_details_public=registry_details_public,
     )
     Membership.objects.create(organisation=organisation, user=actor, is_admin=True)
     logger.info("cities.organisation.created organisation=%s actor=%s", organisation.pk, actor.pk)

@@ -1,5 +1,6 @@
 """Applicant organisations: creating one, seeing it as a member only, inviting colleagues by link."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -88,6 +89,16 @@ def test_creating_an_organisation_makes_the_creator_its_admin():
     page = client.get(response["Location"])
     assert messages_of(page) == ["The organisation is created. You are its admin."]
     assert "Organisation admin" in page.content.decode()
+
+
+@pytest.mark.parametrize(("ticked", "public"), [(True, True), (False, False)])
+def test_the_creator_chooses_whether_the_registry_shows_the_contact_and_plan_text(ticked, public):
+    client = client_for(make_user("somchai"))
+    form = client.get("/organisations/new/").content.decode()
+    assert re.search(r'<input type="checkbox" name="registry_details_public"[^>]* checked', form)
+    data = {"name_th": "เทศบาลเมืองน่าน", "org_type": "town_municipality", "province": "55"}
+    client.post("/organisations/new/", {**data, **({"registry_details_public": "on"} if ticked else {})})
+    assert Organisation.objects.get().registry_details_public is public
 
 
 @pytest.mark.parametrize(
