@@ -260,6 +260,7 @@ class RoundFigures:
     year: int
     areas: int
     areas_to_date: int
+    provinces: int
     provinces_to_date: int
     population: int
     population_to_date: int
@@ -310,7 +311,15 @@ def registry_statistics():
         population = sum(c.population or 0 for c in batch)
         population_to_date += population
         stats.rounds.append(
-            RoundFigures(year, len(batch), areas_to_date, len(seen), population, population_to_date)
+            RoundFigures(
+                year,
+                len(batch),
+                areas_to_date,
+                len(provinces_of(batch)),
+                len(seen),
+                population,
+                population_to_date,
+            )
         )
 
     region_of = {}

@@ -9,8 +9,8 @@ rendering. HTML pages carry a placeholder where the language switcher's CSRF tok
 each visitor's own token (as ``smartcity.pagecache`` does for the verification pages). Only 200 answers
 are stored; a 400 for a bad filter is computed each time and never tagged.
 
-``settings.REGISTRY_CACHE_SECONDS`` (default one day; 0 turns the cache and the ETags off, as the query-count tests
-do) bounds how long an answer is kept even if nothing changes.
+``settings.REGISTRY_CACHE_SECONDS`` (default one day; 0 turns the cache and the ETags off, as the
+query-count tests do) bounds how long an answer is kept even if nothing changes.
 """
 
 import hashlib
@@ -28,6 +28,7 @@ from django.utils.cache import patch_vary_headers
 from smartcity.pagecache import CSRF_PLACEHOLDER
 
 from .. import freshness
+
 
 def seconds():
     return settings.REGISTRY_CACHE_SECONDS

@@ -2,6 +2,7 @@
 registry's records and figures, the zones still preparing plans, and what it marks as sample data."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -95,6 +96,16 @@ def test_the_registry_figures_come_out_of_the_database(seeded):
     assert Province.objects.filter(promotion_zones__in=preparing).distinct().count() == 36
     regions = Province.objects.filter(promotion_zones__in=preparing).values("region").distinct().count()
     assert regions == 6
+
+
+def test_the_registry_statistics_page_shows_the_public_figures(seeded, client):
+    text = client.get("/registry/statistics/").content.decode()
+    rounds = re.search(r'<table[^>]*id="rounds-table".*?</table>', text, re.S).group()
+    cells = [
+        re.findall(r">([^<>]+)</t[hd]>", row)[:5] for row in re.findall(r"<tr>.*?</tr>", rounds, re.S)[1:]
+    ]
+    # round, areas, areas to date, provinces, provinces to date
+    assert cells == [["พ.ศ. 2564", "15", "15", "11", "11"], ["พ.ศ. 2565", "15", "30", "14", "23"]]
 
 
 def test_every_area_is_an_award_of_its_round_backed_by_an_awarded_application(seeded):

@@ -238,8 +238,8 @@ def test_statistics_are_counted_from_the_records(reference_data, client, cities)
     rounds = re.search(r'<table[^>]*id="rounds-table".*?</table>', text, re.S).group()
     cells = [re.findall(r">([^<>]+)</t[hd]>", row) for row in re.findall(r"<tr>.*?</tr>", rounds, re.S)[1:]]
     assert cells == [
-        ["พ.ศ. 2564", "2", "2", "2", "60,000", "60,000"],
-        ["พ.ศ. 2565", "2", "4", "4", "20,000", "80,000"],
+        ["พ.ศ. 2564", "2", "2", "2", "2", "60,000", "60,000"],
+        ["พ.ศ. 2565", "2", "4", "2", "4", "20,000", "80,000"],
     ]
     assert text.count('class="registry-chart"') == 4
     assert "<svg" in text and 'aria-hidden="true"' in text
