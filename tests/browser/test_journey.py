@@ -48,6 +48,7 @@ AS_TYPED = {
     "SHA-256",
 }
 THAI = re.compile(r"[\u0e00-\u0e7f]")
+SHA256 = re.compile(r"[0-9a-f]{64}")  # a document's checksum, for experts, on its verification page
 CE_YEAR = re.compile(r"(?<![0-9A-Za-z.])(19[5-9]\d|20\d\d)(?![0-9A-Za-z])")
 
 
@@ -61,7 +62,7 @@ class Reader:
         page.wait_for_load_state()
         text = page.locator("body").inner_text()
         for line in (line.strip() for line in text.splitlines()):
-            if not line or line in AS_TYPED or THAI.search(line):
+            if not line or line in AS_TYPED or THAI.search(line) or SHA256.fullmatch(line):
                 continue
             if re.search(r"[A-Za-z]{3,}", line) and not all(word in AS_TYPED for word in line.split()):
                 self.problems.append((page.url, "English", line))
