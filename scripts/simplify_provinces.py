@@ -72,12 +72,18 @@ def simplify(collection, tolerance, decimals):
         else:
             geometry = {"type": "MultiPolygon", "coordinates": kept}
         features.append(
-            {"type": "Feature", "properties": {"iso_code": iso_code(feature["properties"])}, "geometry": geometry}
+            {
+                "type": "Feature",
+                "properties": {"iso_code": iso_code(feature["properties"])},
+                "geometry": geometry,
+            }
         )
     features.sort(key=lambda f: f["properties"]["iso_code"])
     codes = [f["properties"]["iso_code"] for f in features]
     if len(codes) != 77 or len(set(codes)) != 77:
-        raise SystemExit(f"expected 77 provinces with distinct codes, got {len(codes)} ({len(set(codes))} distinct)")
+        raise SystemExit(
+            f"expected 77 provinces with distinct codes, got {len(codes)} ({len(set(codes))} distinct)"
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -91,7 +97,10 @@ def main(argv=None):
     result = simplify(json.loads(args.source.read_text(encoding="utf-8")), args.tolerance, args.decimals)
     lines = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in result["features"])
     args.output.write_text('{"type":"FeatureCollection","features":[\n' + lines + "\n]}\n", encoding="utf-8")
-    print(f"{args.output}: {len(result['features'])} provinces, {args.output.stat().st_size} bytes", file=sys.stderr)
+    print(
+        f"{args.output}: {len(result['features'])} provinces, {args.output.stat().st_size} bytes",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":
