@@ -130,7 +130,7 @@ INTEGER_ERRORS = {
 CHOICE_ERRORS = {"invalid_choice": gettext_lazy("“{input}” is not one of the allowed values.")}
 TEXT_ERRORS = {
     "max_length": gettext_lazy("At most {max_length} characters."),
-    "invalid": gettext_lazy("Must be text."),
+    "invalid": gettext_lazy("Must be text without a NUL character."),
 }
 
 
@@ -147,7 +147,11 @@ def choice(help_text, choices, **kwargs):
 
 
 def text(help_text, max_length=100):
-    return serializers.CharField(
+    # The pattern puts in the schema what ApiRequestMiddleware already refuses: a NUL character. It asks
+    # for one character or more because drf-spectacular writes a blank-allowed pattern as "oneOf" the
+    # pattern and the empty text: with "*", the empty text would match both and break the "one".
+    return serializers.RegexField(
+        r"^[^\x00]+$",
         required=False,
         allow_blank=True,
         max_length=max_length,
@@ -179,12 +183,13 @@ def _raw_query_is_utf8(request):
 
 
 # Django shows the bytes of a path that are not UTF-8 as %XX (``repercent_broken_unicode``): a byte
-# from 0x80 up, which no valid address of the API contains (every identifier is ASCII).
+# from 0x80 up, which no valid address of the API contains (every identifier is ASCII). A real U+FFFD
+# in the address is text like any other (a 404 if nothing is called so).
 BROKEN_BYTE = re.compile(r"%[89A-F][0-9A-F]")
 
 
 def _raw_path_is_utf8(request):
-    return not BROKEN_BYTE.search(request.path) and "\ufffd" not in request.path
+    return not BROKEN_BYTE.search(request.path)
 
 
 class ApiRequestMiddleware:
@@ -545,6 +550,7 @@ urlpatterns = [
     path("", include("certification.api")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", docs, name="api-docs"),
-    # Any other address ending in a slash (CommonMiddleware adds it) is a JSON 404 too.
-    re_path(r"^.*/$", extend_schema(exclude=True)(Unknown).as_view()),
+    # Any other address ending in a slash (CommonMiddleware adds it) is a JSON 404 too, line breaks
+    # (%0A) included.
+    re_path(r"^[\s\S]*/$", extend_schema(exclude=True)(Unknown).as_view()),
 ]

@@ -479,6 +479,8 @@ def test_a_path_that_is_not_utf8_gets_a_json_400(wsgi_application, path):
         "/api/v1/rounds/99999999999/",
         "/api/v1/documents/SCT-9999-999/",
         "/api/v1/no-such-thing/",
+        "/api/v1/areas/%0A/",  # a line break, which a pattern's "." does not match
+        "/api/v1/regions/%EF%BF%BD/north/",  # U+FFFD typed in the address is text, not broken UTF-8
     ],
 )
 def test_unknown_objects_are_a_json_404(client, address):
