@@ -1,4 +1,4 @@
-"""The registry's views: read through ``cities.selectors``, cached through ``caching``."""
+"""The registry's views: read through ``cities.selectors``, shared through ``smartcity.pagecache``."""
 
 import csv
 import io
@@ -12,18 +12,24 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from smartcity.pagecache import cached_public_page
 from smartcity.thaidate import be_year, format_date
 
 from .. import badge as badges
-from .. import maps, selectors
+from .. import freshness, maps, selectors
 from ..charts import Bar, bar_chart
 from ..enums import CertifiedCityStatus, RegionGrouping
 from ..models import Province
-from .caching import registry_cached
 from .forms import RegistryFilterForm, ZoneFilterForm, page_number
 
 PAGE_SIZE = 20
 BADGE_CACHE = "public, max-age=300"
+
+
+def shared(cache_control="no-cache"):
+    """Answers shared by anonymous visitors under the freshness number, per query string (the forms
+    check every parameter: what they do not know is a 400, never stored)."""
+    return cached_public_page(version=freshness.version, query=True, cache_control=cache_control)
 
 
 def details_public(record):
@@ -102,13 +108,13 @@ def _without_page(request):
 
 
 @require_safe
-@registry_cached()
+@shared()
 def areas(request):
     return _listing_response(request, "areas", "registry/areas.html")
 
 
 @require_safe
-@registry_cached()
+@shared()
 def zones(request):
     return _listing_response(request, "zones", "registry/zones.html")
 
@@ -117,7 +123,7 @@ def zones(request):
 
 
 @require_safe
-@registry_cached()
+@shared()
 def area(request, pk):
     city = selectors.registry_area(pk)
     badge_url = request.build_absolute_uri(reverse("registry:badge", args=[pk]))
@@ -143,7 +149,7 @@ def area(request, pk):
 
 
 @require_safe
-@registry_cached()
+@shared()
 def zone(request, pk):
     zone = selectors.registry_zone(pk)
     context = {
@@ -164,7 +170,7 @@ def region_bars(stats, grouping):
 
 
 @require_safe
-@registry_cached()
+@shared()
 def statistics(request):
     stats = selectors.registry_statistics()
     rounds = [Bar(_("B.E. %(year)s") % {"year": r.year}, r.areas) for r in stats.rounds]
@@ -212,7 +218,7 @@ def registry_map(stats, *, small=False):
 
 
 @require_safe
-@registry_cached()
+@shared()
 def map_page(request):
     stats = selectors.registry_statistics()
     return TemplateResponse(
@@ -223,7 +229,35 @@ def map_page(request):
 # --- CSV exports: the listing with its filters, every page of it
 
 
-def _csv_response(rows, filename):
+def _names(items):
+    return "; ".join(str(item) for item in items)
+
+
+def _csv_export(request, kind, headings, row_of, filename):
+    """The listing ``kind`` with the request's filters, every page of it: the columns both listings
+    share (names, organisation, provinces, domains, city type), then ``row_of(record)``."""
+    listing = Listing(request, kind)
+    if listing.problems:
+        return HttpResponse(
+            "\n".join(listing.problems) + "\n", status=400, content_type="text/plain; charset=utf-8"
+        )
+    rows = [[_("Name (Thai)"), _("Name (English)"), _("Organisation"), _("Provinces"), _("Domains"),
+             _("City type"), *headings, _("Population served"), _("Sample data"), _("Page")]]  # fmt: skip
+    for record in listing.records:
+        rows.append(
+            [
+                record.name_th,
+                record.name_en,
+                record.organisation.name if record.organisation else "",
+                _names(p.name for p in ordered_provinces(record)),
+                _names(d.label for d in record.domains),
+                record.get_city_type_display(),
+                *row_of(record),
+                record.population if record.population is not None else "",
+                _("yes") if record.is_sample else "",
+                request.build_absolute_uri(reverse(f"registry:{kind[:-1]}", args=[record.pk])),
+            ]
+        )
     buffer = io.StringIO()
     buffer.write("\ufeff")  # a byte-order mark, so that spreadsheet programs read UTF-8 (and Thai) as such
     csv.writer(buffer).writerows(rows)
@@ -232,84 +266,39 @@ def _csv_response(rows, filename):
     return response
 
 
-def _csv_refused(listing):
-    return HttpResponse(
-        "\n".join(listing.problems) + "\n", status=400, content_type="text/plain; charset=utf-8"
-    )
-
-
-def _names(items):
-    return "; ".join(str(item) for item in items)
-
-
 @require_safe
-@registry_cached(cache_control="public, max-age=300")
+@shared(cache_control="public, max-age=300")
 def areas_csv(request):
-    listing = Listing(request, "areas")
-    if listing.problems:
-        return _csv_refused(listing)
-    rows = [
-        [
-            _("Name (Thai)"), _("Name (English)"), _("Organisation"), _("Provinces"), _("Domains"),
-            _("City type"), _("Round"), _("Certified on"), _("Valid until"), _("Status"),
-            _("Certificate serial"), _("Population served"), _("Contact"), _("Sample data"), _("Page"),
+    def row_of(city):
+        return [
+            city.award_year,
+            city.certified_on.isoformat(),
+            city.valid_until.isoformat() if city.valid_until else "",
+            city.get_status_display(),
+            city.certificate_serial,
+            city.contact if details_public(city) else "",
         ]
-    ]  # fmt: skip
-    for city in listing.records:
-        public = details_public(city)
-        rows.append(
-            [
-                city.name_th,
-                city.name_en,
-                city.organisation.name if city.organisation else "",
-                _names(p.name for p in ordered_provinces(city)),
-                _names(d.label for d in city.domains),
-                city.get_city_type_display(),
-                city.award_year,
-                city.certified_on.isoformat(),
-                city.valid_until.isoformat() if city.valid_until else "",
-                city.get_status_display(),
-                city.certificate_serial,
-                city.population if city.population is not None else "",
-                city.contact if public else "",
-                _("yes") if city.is_sample else "",
-                request.build_absolute_uri(reverse("registry:area", args=[city.pk])),
-            ]
-        )
-    return _csv_response(rows, "registry-areas.csv")
+
+    headings = [
+        _("Round"),
+        _("Certified on"),
+        _("Valid until"),
+        _("Status"),
+        _("Certificate serial"),
+        _("Contact"),
+    ]
+    return _csv_export(request, "areas", headings, row_of, "registry-areas.csv")
 
 
 @require_safe
-@registry_cached(cache_control="public, max-age=300")
+@shared(cache_control="public, max-age=300")
 def zones_csv(request):
-    listing = Listing(request, "zones")
-    if listing.problems:
-        return _csv_refused(listing)
-    rows = [
-        [
-            _("Name (Thai)"), _("Name (English)"), _("Organisation"), _("Provinces"), _("Domains"),
-            _("City type"), _("Year declared"), _("Declared on"), _("Status"), _("Population served"),
-            _("Sample data"), _("Page"),
-        ]
-    ]  # fmt: skip
-    for zone in listing.records:
-        rows.append(
-            [
-                zone.name_th,
-                zone.name_en,
-                zone.organisation.name,
-                _names(p.name for p in ordered_provinces(zone)),
-                _names(d.label for d in zone.domains),
-                zone.get_city_type_display(),
-                be_year(zone.declared_on),
-                zone.declared_on.isoformat(),
-                _("Certified") if zone.certified_city_id else _("Preparing its plan"),
-                zone.population if zone.population is not None else "",
-                _("yes") if zone.is_sample else "",
-                request.build_absolute_uri(reverse("registry:zone", args=[zone.pk])),
-            ]
-        )
-    return _csv_response(rows, "registry-zones.csv")
+    def row_of(zone):
+        status = _("Certified") if zone.certified_city_id else _("Preparing its plan")
+        return [be_year(zone.declared_on), zone.declared_on.isoformat(), status]
+
+    headings = [_("Year declared"), _("Declared on"), _("Status")]
+    return _csv_export(request, "zones", headings, row_of, "registry-zones.csv")
 
 
 # --- The embeddable badge
@@ -331,7 +320,7 @@ def badge_width(city):
 
 
 @require_safe
-@registry_cached(cache_control=BADGE_CACHE)
+@shared(cache_control=BADGE_CACHE)
 def badge(request, pk):
     city = selectors.registry_area(pk)
     left, right = badge_parts(city)

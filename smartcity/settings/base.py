@@ -289,8 +289,9 @@ REST_FRAMEWORK = {
 # Answers are cached under the registry's freshness number, so they may live long in the server's cache;
 # browsers and proxies keep them for API_MAX_AGE seconds, then revalidate with the ETag.
 API_CACHE_SECONDS = env.int("API_CACHE_SECONDS", default=3600)
-# The registry's pages, CSV files and badges (cities/registry/caching.py), under the same number; 0 = off.
-REGISTRY_CACHE_SECONDS = env.int("REGISTRY_CACHE_SECONDS", default=24 * 3600)
+# Public pages shared by anonymous visitors (smartcity/pagecache.py: home, verification, the registry's
+# pages, CSV files and badges), under the same number: the longest a copy is kept; 0 = not shared.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=24 * 3600)
 API_MAX_AGE = env.int("API_MAX_AGE", default=60)
 SPECTACULAR_SETTINGS = {
     "TITLE": _("Smart City Thailand open data"),

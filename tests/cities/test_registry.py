@@ -324,7 +324,7 @@ def without_tokens(response):
 def test_anonymous_answers_are_shared_with_an_etag_and_follow_the_data(
     reference_data, client, cities, settings
 ):
-    settings.REGISTRY_CACHE_SECONDS = 3600
+    settings.PAGE_CACHE_SECONDS = 3600
     first = get(client, "/registry/")
     etag = first["ETag"]
     assert first["Cache-Control"] == "no-cache"
@@ -347,7 +347,7 @@ def test_each_visitor_gets_their_own_csrf_token_and_signed_in_visitors_their_own
 ):
     from django.test import Client
 
-    settings.REGISTRY_CACHE_SECONDS = 3600
+    settings.PAGE_CACHE_SECONDS = 3600
     token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
     one, other = get(client, "/registry/"), get(Client(), "/registry/")
     assert one["ETag"] == other["ETag"]
@@ -363,7 +363,7 @@ def test_each_visitor_gets_their_own_csrf_token_and_signed_in_visitors_their_own
 @pytest.mark.parametrize("url", ["/registry/", "/registry/zones/", "/registry/statistics/", "/registry/map/",
                                  "/registry/areas.csv", "/registry/zones.csv"])  # fmt: skip
 def test_query_counts_do_not_grow_with_the_registry(client, settings, url):
-    settings.REGISTRY_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = 0
     owner = organisation()
 
     def count():
