@@ -1,24 +1,26 @@
 from django.urls import path
 
-from . import views
+from .views import applications, certificates, sections
 
 app_name = "apply"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("new/", views.create, name="create"),
-    path("certificates/", views.certificates, name="certificates"),
-    path("certificates/status.json", views.certificates_status, name="certificates_status"),
-    path("certificates/<str:serial>/pdf/", views.certificate_download, name="certificate_download"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/sections/<slug:key>/", views.section, name="section"),
-    path("<int:pk>/sections/<slug:key>/autosave/", views.autosave, name="autosave"),
-    path("<int:pk>/attachments/", views.attachments, name="attachments"),
-    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("", applications.dashboard, name="dashboard"),
+    path("new/", applications.create, name="create"),
+    path("certificates/", certificates.certificates, name="certificates"),
+    path("certificates/status.json", certificates.certificates_status, name="certificates_status"),
+    path("certificates/<str:serial>/pdf/", certificates.certificate_download, name="certificate_download"),
+    path("<int:pk>/", applications.detail, name="detail"),
+    path("<int:pk>/sections/<slug:key>/", sections.section, name="section"),
+    path("<int:pk>/sections/<slug:key>/autosave/", sections.autosave, name="autosave"),
+    path("<int:pk>/attachments/", sections.attachments, name="attachments"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", sections.attachment_download, name="attachment"),
     path(
-        "<int:pk>/attachments/<int:attachment_pk>/delete/", views.attachment_delete, name="attachment_delete"
+        "<int:pk>/attachments/<int:attachment_pk>/delete/",
+        sections.attachment_delete,
+        name="attachment_delete",
     ),
-    path("<int:pk>/review/", views.review, name="review"),
-    path("<int:pk>/submit/", views.submit, name="submit"),
-    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("<int:pk>/review/", applications.review, name="review"),
+    path("<int:pk>/submit/", applications.submit, name="submit"),
+    path("<int:pk>/withdraw/", applications.withdraw, name="withdraw"),
 ]

@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from certification.demo import COMPLETE_PLAN, COMPLETE_PROPOSAL, services_content  # noqa: F401
+from certification.demo.record import COMPLETE_PLAN, COMPLETE_PROPOSAL, services_content  # noqa: F401
 from certification.enums import Role, Status
 from certification.models import Application, Section
 from cities.enums import CityType, OrganisationType

@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from certification.demo import SAMPLE_PDF
+from certification.demo.record import SAMPLE_PDF
 from certification.enums import Body, ConflictOfInterest, Role, ScreeningOutcome, Status
 from certification.models import AuditEntry, Meeting, Notification, Resolution, Screening
 from certification.services import drafting, review

@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 
 from certification import selectors
-from certification.demo import seed_demo
+from certification.demo.seed import seed_demo
 from certification.enums import AwardStatus, Body, DocumentKind, DocumentStatus, Status
 from certification.models import (
     Application,

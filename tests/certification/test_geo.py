@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from certification.demo import SAMPLE_PDF
+from certification.demo.record import SAMPLE_PDF
 from certification.enums import Status
 from certification.geo import outline, validate_boundary
 from certification.models import ApplicationVersion

@@ -256,7 +256,7 @@ def test_an_address_that_is_not_an_id_is_not_found(client, world, address):
 def test_the_admin_attachment_download_is_private_and_not_kept(client, world, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from certification.demo import SAMPLE_PDF
+    from certification.demo.record import SAMPLE_PDF
 
     application = ApplicationFactory(complete=True)
     attachment = drafting.add_attachment(

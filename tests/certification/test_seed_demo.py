@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from certification.demo import DEMO_USERS
+from certification.demo.record import DEMO_USERS
 from certification.enums import Role
 from certification.models import AwardRound
 from cities.models import CertifiedCity, Membership, Organisation, Province

@@ -1,0 +1,202 @@
+"""An applicant's applications: the dashboard, a new proposal, an application's page, the review before
+submitting, submit and withdraw."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cities.models import Membership
+
+from .. import rules, selectors
+from ..enums import CLOSED_STATES, REVISING_STATES, WRITING_STATES, Stage, Status
+from ..forms import ApplicationCreateForm, WithdrawForm
+from ..history import concerns_applicant, describe
+from ..models import Section
+from ..sections import sections_for, spec_for
+from ..services import core, drafting
+from .certificates import document_rows
+
+
+def application_of(request, pk):
+    return get_object_or_404(rules.applications_of(request.user).select_related("organisation"), pk=pk)
+
+
+def next_action(application):
+    """What the applicant should do next, as (sentence, url or None)."""
+    pk = application.pk
+    if application.status == Status.DRAFT:
+        return _("Complete the proposal and submit it."), reverse("apply:detail", args=[pk])
+    if application.status == Status.RETURNED:
+        return _("Revise the sections the secretariat reopened, then resubmit."), reverse(
+            "apply:detail", args=[pk]
+        )
+    if application.status == Status.PROMOTION_ZONE:
+        return _("Your area is a promotion zone: write the development plan and submit it."), reverse(
+            "apply:detail", args=[pk]
+        )
+    if application.status == Status.REVISION_REQUESTED:
+        return _("Revise the reopened sections of the plan, then resubmit."), reverse(
+            "apply:detail", args=[pk]
+        )
+    if application.status in CLOSED_STATES:
+        return _("Nothing to do: the application is closed."), None
+    return _("Nothing to do now: the application is with the secretariat and the committees."), None
+
+
+def _status_labels(status):
+    """The state in Thai and in English, for the dashboard."""
+    with translation.override("th"):
+        thai = str(Status(status).label)
+    with translation.override("en"):
+        english = str(Status(status).label)
+    return thai, english
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    applications = list(selectors.dashboard_applications(request.user))
+    for application in applications:
+        application.labels = _status_labels(application.status)
+        application.next = next_action(application)
+        application.timeline = [
+            (entry, describe(entry)) for entry in application.audit_entries.all() if concerns_applicant(entry)
+        ]
+        application.requests = [
+            (spec_for(application, s.key), s)
+            for s in application.reopened_sections
+            if spec_for(application, s.key)
+        ]
+    memberships = Membership.objects.filter(user=request.user).select_related("organisation")
+    return render(
+        request, "certification/dashboard.html", {"applications": applications, "memberships": memberships}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request):
+    form = ApplicationCreateForm(request.POST or None, user=request.user)
+    if not form.fields["organisation"].queryset.exists():
+        messages.info(request, _("Create or join an organisation before you apply."))
+        return redirect("apply:dashboard")
+    if request.method == "POST" and form.is_valid():
+        application = drafting.create_application(actor=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("The proposal was created as a draft. Fill in each section; your work is saved as you type."),
+        )
+        return redirect("apply:section", pk=application.pk, key="area")
+    return render(request, "certification/create.html", {"form": form})
+
+
+def progress(application):
+    specs = sections_for(application)
+    saved = {s.key: s for s in application.sections.all()}
+    rows = []
+    for spec in specs:
+        section = saved.get(spec.key)
+        rows.append(
+            {
+                "spec": spec,
+                "section": section,
+                "complete": bool(section and section.is_complete),
+                "editable": rules.can_edit_section_state(
+                    application, section or Section(application=application, key=spec.key)
+                ),
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def detail(request, pk):
+    application = application_of(request, pk)
+    rows = progress(application)
+    return render(
+        request,
+        "certification/detail.html",
+        {
+            "application": application,
+            "rows": rows,
+            "complete_count": sum(row["complete"] for row in rows),
+            "attachments": application.attachments.all(),
+            "next_action": next_action(application),
+            "timeline": [(entry, describe(entry)) for entry in selectors.applicant_timeline(application)],
+            "can_withdraw": rules.can_withdraw(request.user, application),
+            "labels": _status_labels(application.status),
+            "reference": selectors.latest_reference(application),
+            "documents": document_rows(selectors.applicant_documents(request.user, application)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def review(request, pk):
+    application = application_of(request, pk)
+    sections = {s.key: s for s in application.sections.all()}
+    rows = []
+    for spec in sections_for(application):
+        saved = sections.get(spec.key)
+        form = spec.form(saved.data if saved else {}, application=application)
+        valid = bool(saved) and form.is_valid()
+        rows.append({"spec": spec, "section": saved, "items": form.display_items() if valid else None})
+    can_submit = rules.is_applicant_of(request.user, application) and application.status in (
+        WRITING_STATES | REVISING_STATES
+    )
+    return render(
+        request,
+        "certification/review.html",
+        {
+            "application": application,
+            "rows": rows,
+            "problems": selectors.completeness_problems(application) if can_submit else [],
+            "can_submit": can_submit,
+            "attachments": application.attachments.all(),
+            "stage_is_plan": application.stage == Stage.PLAN,
+        },
+    )
+
+
+@login_required
+@require_POST
+def submit(request, pk):
+    application = application_of(request, pk)
+    try:
+        drafting.submit(application, actor=request.user)
+    except core.IncompleteApplication as exc:
+        for problem in exc.problems:
+            messages.error(request, problem)
+        return redirect("apply:review", pk=pk)
+    except core.WorkflowError as exc:
+        messages.info(request, str(exc))
+        return redirect("apply:detail", pk=pk)
+    messages.success(
+        request, _("Submitted. The secretariat has been told; you can follow the progress here.")
+    )
+    return redirect("apply:detail", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request, pk):
+    application = application_of(request, pk)
+    if not rules.can_withdraw(request.user, application):
+        messages.info(request, _("This application can no longer be withdrawn."))
+        return redirect("apply:detail", pk=pk)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drafting.withdraw(application, actor=request.user, reason=form.cleaned_data["reason"])
+        except core.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The application was withdrawn."))
+        return redirect("apply:detail", pk=pk)
+    return render(request, "certification/withdraw.html", {"application": application, "form": form})
