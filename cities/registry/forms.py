@@ -51,7 +51,7 @@ class RegistryFilterForm(forms.Form):
             (RegionGrouping(grouping).label, choices) for grouping, choices in groups.items() if choices
         ]
         self.fields["province"].choices = ANY + [(p.code, p.name) for p in provinces]
-        self.fields["year"].choices = ANY + [(str(y), str(y)) for y in years]
+        self.fields["year"].choices = ANY + [(str(y), _("B.E. %(year)s") % {"year": y}) for y in years]
         self.fields["year"].label = self.year_label
         self.fields["status"].choices = self.status_choices
         self.fields["sort"].choices = self.sort_choices
