@@ -42,6 +42,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from cities import freshness
 
+from . import cache as shared_cache
+from .pagecache import keep, kept
+
 API_PREFIX = "/api/"
 LANGUAGES = [code for code, _name in settings.LANGUAGES]
 MAX_PAGE = 10_000
@@ -237,13 +240,7 @@ class PublicThrottle(AnonRateThrottle):
             return True
         self.now = self.timer()
         window = int(self.now // self.duration)
-        key = f"{ident}:{window}"
-        cache.add(key, 0, timeout=self.duration + 1)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=self.duration + 1)
-            count = 1
+        count = shared_cache.count(f"{ident}:{window}", timeout=self.duration + 1)
         self.window_end = (window + 1) * self.duration
         return count <= self.num_requests
 
@@ -267,12 +264,13 @@ class PublicView(GenericAPIView):
 
     def get(self, request, *args, **kwargs):
         key = self.cache_key(request)
-        cached = cache.get(key)
+        cached = kept(key) or cache.get(key)
         if cached is None:
             query = self.check_query(request)
             body = json.dumps(self.answer(query), cls=JSONEncoder, ensure_ascii=False).encode()
             cached = (body, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
             cache.set(key, cached, timeout=settings.API_CACHE_SECONDS)
+        keep(key, cached)
         body, etag = cached
         if (
             etag in parse_etags(request.headers.get("If-None-Match", ""))

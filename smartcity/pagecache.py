@@ -79,6 +79,11 @@ def serve(request, content, content_type, disposition=None):
     return response
 
 
+def kept(key):
+    """The copy this process keeps under ``key``, or None."""
+    return _local.get(key)
+
+
 def keep(key, stored):
     if key not in _local:
         if len(_local) >= LOCAL_COPIES:
@@ -106,7 +111,7 @@ def cached_public_page(*, version, daily=False, query=False, cache_control="no-c
             etag = etag_of(key)
             if etag in parse_etags(request.headers.get("If-None-Match", "")):
                 response = HttpResponseNotModified()
-            elif (stored := _local.get(key)) is not None or (stored := cache.get(key)) is not None:
+            elif (stored := kept(key)) is not None or (stored := cache.get(key)) is not None:
                 keep(key, stored)
                 response = serve(request, *stored)
             else:

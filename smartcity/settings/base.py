@@ -179,7 +179,8 @@ CELERY_DB_REUSE_MAX = 2**31
 # --- Cache, shared by every process: Redis when REDIS_URL is set, otherwise files under var/cache.
 # It holds the login throttling counters, so a per-process memory cache would not do.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's backend, keeping one client per connection pool (smartcity/cache.py says why).
+    CACHES = {"default": {"BACKEND": "smartcity.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {
         "default": {

@@ -8,6 +8,9 @@ loopback with 5 workers. wrk then loads each address with 16 connections for bou
 ``ROUNDS`` interleaved rounds; the best round of each address is kept (the machine's speed drifts from
 minute to minute). An address that does not answer 200 is reported as not measured.
 
+The shared cache is Redis when ``REDIS_URL`` is set, as in production (the report says which), and a
+folder of the benchmark's own otherwise.
+
 Environment: ``BENCH_HTTP_SECONDS`` (10) per run, ``BENCH_HTTP_ROUNDS`` (2), ``BENCH_HTTP_WORKERS`` (5),
 ``BENCH_HTTP_CONNECTIONS`` (16).
 """
@@ -45,7 +48,7 @@ def environment(folder, **overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_")) and key not in {"DEBUG", "SECRET_KEY"}
+        if not key.startswith(("DJANGO_", "DATABASE_")) and key not in {"DEBUG", "SECRET_KEY"}
     }
     env.update(
         ENV_FILE=os.devnull,
@@ -180,7 +183,11 @@ def run():
 
 def rows(results, missing):
     hello = results["hello-world"]["rate"]
-    setting = f"gunicorn, {WORKERS} workers, production settings, SQLite demo; wrk, {CONNECTIONS} connections"
+    cache = "Redis cache" if os.environ.get("REDIS_URL") else "file cache"
+    setting = (
+        f"gunicorn, {WORKERS} workers, production settings, SQLite demo, {cache}; "
+        f"wrk, {CONNECTIONS} connections"
+    )
     out = []
     for name, run in results.items():
         share = "" if name == "hello-world" else f"{100 * run['rate'] / hello:.0f} % of hello-world; "

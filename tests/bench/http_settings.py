@@ -1,5 +1,5 @@
 """The settings of the HTTP benchmark's gunicorn (tests/bench/bench_http.py): production's, with the
-benchmark's URLs (a hello-world view beside the portal) and a cache folder of its own."""
+benchmark's URLs (a hello-world view beside the portal) and, without Redis, a cache folder of its own."""
 
 import os
 
@@ -7,4 +7,5 @@ from smartcity.settings.production import *  # noqa: F403
 from smartcity.settings.production import CACHES
 
 ROOT_URLCONF = "tests.bench.urls"
-CACHES["default"]["LOCATION"] = os.environ["BENCH_CACHE_DIR"]
+if CACHES["default"]["BACKEND"].endswith("FileBasedCache"):
+    CACHES["default"]["LOCATION"] = os.environ["BENCH_CACHE_DIR"]

@@ -171,7 +171,7 @@ def test_the_cache_is_redis_when_redis_url_is_set_and_files_otherwise():
         "KEY_PREFIX": "smartcity",
     }
     assert cache_settings(DEBUG="1", REDIS_URL="redis://cache.example:6379/2") == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "smartcity.cache.RedisCache",
         "LOCATION": "redis://cache.example:6379/2",
         "KEY_PREFIX": "smartcity",
     }
