@@ -42,6 +42,7 @@ def test_a_worker_keeps_its_database_connection_between_tasks_as_a_web_process_d
     for signal in (task_prerun, task_postrun):
         assert close_old_connections in [receiver() for _key, receiver in signal.receivers]
     fixup = DjangoWorkerFixup(app)
+    connection.close()  # a connection of its own: one an earlier test opened may be past CONN_MAX_AGE
     connection.ensure_connection()
     kept = connection.connection
     for _ in range(3):
