@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from smartcity.admin import NotFoundAdminMixin
 
 from . import selectors
+from .forms import RegistryRecordForm
 from .models import CertifiedCity, Invitation, Membership, Organisation, Province, Region
 
 
@@ -121,6 +122,7 @@ class CertifiedCityAdmin(PortalAdmin):
     search_fields = ["name_th", "name_en", "organisation__name_th", "organisation__name_en"]
     autocomplete_fields = ["organisation", "provinces"]
     date_hierarchy = "certified_on"
+    form = RegistryRecordForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("provinces")

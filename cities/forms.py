@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
+from .enums import Domain
 from .models import Organisation, Province
 
 
@@ -121,3 +122,29 @@ class OrganisationForm(forms.ModelForm):
                 ),
             )
         return cleaned_data
+
+
+class DomainsField(forms.MultipleChoiceField):
+    """The seven domains as checkboxes with their names, for a ``domain_codes`` field (codes kept
+    comma-separated in the programme's order)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("domains"))
+        super().__init__(choices=Domain.choices, required=False, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, str):
+            return [code for code in value.split(",") if code]
+        return value
+
+    def clean(self, value):
+        chosen = set(super().clean(value))
+        return ",".join(code for code in Domain.values if code in chosen)
+
+
+class RegistryRecordForm(forms.ModelForm):
+    """The admin's form of a certified city: the domains chosen by name, never typed as codes."""
+
+    domain_codes = DomainsField()

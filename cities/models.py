@@ -4,6 +4,7 @@ the certified smart cities. ``certification`` keeps these records up to date; th
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -142,7 +143,21 @@ class InRegistry:
 
     @property
     def domains(self):
-        return [Domain(code) for code in self.domain_codes.split(",") if code]
+        """The domains in the programme's order; a code that is not one (typed before forms checked
+        them) is left out rather than breaking every public page that lists the record."""
+        codes = {code.strip().upper() for code in self.domain_codes.split(",")}
+        return [domain for domain in Domain if domain.value in codes]
+
+    def clean(self):
+        super().clean()
+        unknown = [code for code in self.domain_codes.split(",") if code and code not in Domain.values]
+        if unknown:
+            raise ValidationError(
+                {
+                    "domain_codes": _("Unknown domain codes: %(codes)s. Choose among the seven domains.")
+                    % {"codes": ", ".join(unknown)}
+                }
+            )
 
 
 class PromotionZone(InRegistry, BilingualName):
@@ -228,6 +243,13 @@ class CertifiedCity(InRegistry, BilingualName):
             )
         ]
         indexes = [models.Index(fields=["status", "award_year"])]
+
+    def clean(self):
+        super().clean()
+        if self.certified_on and self.valid_until and self.valid_until < self.certified_on:
+            raise ValidationError(
+                {"valid_until": _("The end of validity cannot come before the day the area was certified.")}
+            )
 
 
 def new_invitation_token():

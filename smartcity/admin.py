@@ -16,6 +16,9 @@ and groups in ``certification.admin.accounts``).
 from contextlib import contextmanager
 
 from django.apps import apps
+from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -24,6 +27,7 @@ from django.http import Http404
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from . import adminlog
 from .forms import ThaiDateField, ThaiDateInput, ThaiDateTimeField, ThaiSplitDateTimeWidget
 
 
@@ -126,6 +130,22 @@ class PermissionsInThaiMixin:
         return super().formfield_for_manytomany(db_field, request=request, **kwargs)
 
 
+# The parts of a date a list may be narrowed to (the date hierarchy's links), and their ranges. Django
+# checks that they are numbers but not the year's range, and a year such as 99999 fails only when the
+# query runs, as a server error.
+DATE_LOOKUP_RANGES = {"__year": (1, 9999), "__month": (1, 12), "__day": (1, 31)}
+
+
+def check_date_lookups(query):
+    """Refuses (as Django refuses any other wrong filter: the list again, with "?e=1") a year, month or
+    day out of its range."""
+    for name, value in query.items():
+        for suffix, (low, high) in DATE_LOOKUP_RANGES.items():
+            in_range = value.isascii() and value.isdigit() and low <= int(value) <= high
+            if name.endswith(suffix) and not in_range:
+                raise IncorrectLookupParameters(name)
+
+
 class NotFoundAdminMixin(ThaiDateAdminMixin, QuietDeletionAdminMixin, PermissionsInThaiMixin):
     """For every ``ModelAdmin`` of the portal: 404 wherever Django's admin would answer 403 or redirect;
     with dates in the page's era, quiet delete confirmations and permissions named in the page's language
@@ -137,7 +157,16 @@ class NotFoundAdminMixin(ThaiDateAdminMixin, QuietDeletionAdminMixin, Permission
             raise Http404
         return obj
 
+    def construct_change_message(self, request, form, formsets, add=False):
+        return adminlog.construct_change_message(form, formsets, add)
+
+    def get_changelist_instance(self, request):
+        check_date_lookups(request.GET)
+        return super().get_changelist_instance(request)
+
     def changelist_view(self, request, extra_context=None):
+        if request.GET.get(ERROR_FLAG) == "1":  # where Django sends a list whose filter it refused
+            messages.warning(request, _("A filter in the address was not valid: the whole list is shown."))
         with not_found_when_denied():
             return super().changelist_view(request, extra_context)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.admin import ProvinceListFilter
 from cities.enums import Domain
 from cities.models import Organisation
+from smartcity.adminlog import change_sentence
 
 from .. import clock, queues, rules, selectors
 from ..downloads import attachment_response
@@ -341,17 +342,19 @@ class ApplicationAdmin(RulesAdmin):
             if everything or evaluators_may_read(entry, request.user)
         ]
         content_type = ContentType.objects.get_for_model(Application)
+        # Evaluators read neither who else was assigned nor what they declared.
+        hidden = () if everything else (EvaluatorAssignment._meta.label_lower,)
         for log in LogEntry.objects.filter(
             content_type=content_type, object_id=str(application.pk)
-        ).select_related("user"):
+        ).select_related("user", "content_type"):
+            change = change_sentence(log, hidden_models=hidden)
+            if not change:
+                continue
+            actor = log.user.get_full_name() or log.user.get_username()
             entries.append(
                 (
                     log.action_time,
-                    gettext("%(actor)s edited the record: %(change)s")
-                    % {
-                        "actor": log.user.get_full_name() or log.user.get_username(),
-                        "change": log.get_change_message(),
-                    },
+                    gettext("%(actor)s edited the record: %(change)s") % {"actor": actor, "change": change},
                     "",
                 )
             )

@@ -78,7 +78,20 @@ class ScreeningForm(SectionRequestsForm):
         self.criteria = list(ChecklistItem.objects.filter(is_active=True))
         for item in self.criteria:
             self.fields[f"met_{item.pk}"] = forms.BooleanField(label=item.text_th, required=False)
-            self.fields[f"note_{item.pk}"] = forms.CharField(label=_("Note"), required=False, max_length=500)
+            self.fields[f"note_{item.pk}"] = forms.CharField(
+                label=_("Note"),
+                required=False,
+                max_length=500,
+                widget=forms.TextInput(attrs={"placeholder": _("Note"), "size": 50}),
+            )
+
+    def checklist_rows(self):
+        """Each criterion with its two fields, bound: what was ticked and typed comes back with its
+        errors when the form is refused."""
+        return [(item, self[f"met_{item.pk}"], self[f"note_{item.pk}"]) for item in self.criteria]
+
+    def request_fields(self):
+        return [self[f"request_{key}"] for key in self.section_keys]
 
     def checklist(self):
         return {

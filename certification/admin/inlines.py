@@ -53,6 +53,10 @@ class AssignmentInline(admin.TabularInline):
             field.label_from_instance = full_name
         return field
 
+    def get_queryset(self, request):
+        """Evaluators see their own row only: not who else evaluates, what they declared or scored."""
+        return rules.visible(request.user, super().get_queryset(request))
+
     def has_add_permission(self, request, obj=None):
         return rules.can_assign_evaluators(request.user, obj)
 

@@ -142,3 +142,35 @@ def test_asking_for_revisions_in_the_admin_reopens_only_the_sections_named(clien
     assert application.status == Status.REVISION_REQUESTED
     reopened = list(application.sections.filter(reopened=True).values_list("key", "reviewer_request"))
     assert reopened == [("infrastructure", "ระบุงบลงทุนรายปี")]
+
+
+def test_a_refused_screening_keeps_every_tick_and_note_and_says_what_is_wrong(client, reference_data):
+    """A note over its 500 characters, and a NUL character in the reason: the page comes back with a
+    message beside each, the ticks and the texts as they were typed, and nothing recorded."""
+    from certification.models import AuditEntry, ChecklistItem
+
+    application = submitted_proposal()
+    secretariat = UserFactory(role=Role.SECRETARIAT)
+    core.transition(application, Status.SCREENING, actor=secretariat)
+    client.force_login(secretariat)
+    url = reverse("admin:certification_application_screen", args=[application.pk])
+    items = list(ChecklistItem.objects.filter(is_active=True))
+    assert len(items) >= 2
+    data = {f"met_{item.pk}": "on" for item in items}
+    data |= {f"note_{items[0].pk}": "ก" * 501, f"note_{items[1].pk}": "ครบถ้วน"}
+    data |= {"outcome": "passed", "reason": "ผ่าน\x00", "request_vision": "ระบุเป้าหมาย"}
+    before = AuditEntry.objects.count()
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "โปรดแก้ไขข้อผิดพลาดด้านล่าง" in page
+    form = response.context["form"]
+    assert set(form.errors) == {f"note_{items[0].pk}", "reason"}
+    assert page.count("checked") >= len(items) + 1  # every tick, and the outcome chosen
+    assert 'value="ครบถ้วน"' in page and "ระบุเป้าหมาย" in page
+    assert page.count('maxlength="500"') == len(items)
+    application.refresh_from_db()
+    assert application.status == Status.SCREENING
+    assert AuditEntry.objects.count() == before

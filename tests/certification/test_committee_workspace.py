@@ -137,6 +137,48 @@ def test_the_evaluator_reads_the_plan_beside_the_form_saves_a_draft_and_submits(
     assert (assignment.submitted_at is not None, assignment.recommendation) == (True, "approve")
 
 
+def test_an_evaluator_reads_neither_the_others_rows_nor_their_assignment_in_the_history(client, plan):
+    """Assigned in the admin; one evaluator submits, another declares a conflict: the third reads only
+    their own row of the evaluations and no line of the history names the others."""
+    secretariat = UserFactory(role=Role.SECRETARIAT)
+    first, second, third = (
+        UserFactory(role=Role.EVALUATOR, first_name=name, last_name="ผู้ประเมิน")
+        for name in ("ปรีชา", "มาลี", "วันดี")
+    )
+    client.force_login(secretariat)
+    change = reverse("admin:certification_application_change", args=[plan.pk])
+    page = client.get(change)
+    from tests.certification.test_admin_crawl import page_data
+
+    rows = [{"evaluator": evaluator.pk} for evaluator in (first, second, third)]
+    data, unknown = page_data(page.context, {"inlines": {"certification.evaluatorassignment": rows}})
+    assert unknown == []
+    assert client.post(change, data).status_code == 302
+    assignments = {a.evaluator: a for a in plan.assignments.all()}
+    scores = dict.fromkeys(("vision", "infrastructure", "data_platform", "services", "management"), 75)
+    review.declare_conflict(assignments[first], actor=first, conflicted=False)
+    assessments = {"ENV": "ดี", "MOB": "ดี"}
+    review.submit_evaluation(
+        assignments[first],
+        actor=first,
+        scores=scores,
+        domain_assessments=assessments,
+        recommendation="approve",
+    )
+    review.declare_conflict(assignments[second], actor=second, conflicted=True, note="เป็นที่ปรึกษาของเมือง")
+
+    client.force_login(third)
+    page = client.get(change).content.decode()
+    assert "วันดี ผู้ประเมิน" in page
+    assert "ปรีชา" not in page and "มาลี" not in page and "75.0" not in page
+    history = client.get(reverse("admin:certification_application_history", args=[plan.pk])).content.decode()
+    assert "ปรีชา" not in history and "มาลี" not in history
+    assert history.count("วันดี ผู้ประเมิน") == 1  # their own assignment
+    client.force_login(secretariat)
+    history = client.get(reverse("admin:certification_application_history", args=[plan.pk])).content.decode()
+    assert "ปรีชา" in history and "มาลี" in history
+
+
 def test_assigning_an_evaluator_puts_a_mail_to_them_in_the_outbox(plan):
     evaluator = UserFactory(role=Role.EVALUATOR, email="evaluator@example.com")
     assignment = review.assign_evaluator(plan, evaluator, actor=UserFactory(role=Role.SECRETARIAT))
@@ -205,6 +247,15 @@ def test_a_meeting_is_recorded_with_its_agenda_and_resolutions_in_the_admin(clie
         (2, "รับทราบ"),
     ]
     assert AuditEntry.objects.filter(action="certification.resolution.changed").count() == 1
+    # Django's history page says the changes in the reader's language, labels and names included.
+    history = reverse("admin:certification_meeting_history", args=[meeting.pk])
+    page = client.get(history).content.decode()
+    changes = re.findall(r"<td>([^<]*)</td>\s*</tr>", page[page.index('id="change-history"') :])
+    meeting_name = "คณะอนุกรรมการขับเคลื่อนและบริหารโครงการเมืองอัจฉริยะ ครั้งที่ 1/2569"
+    assert [html.unescape(c) for c in changes] == [
+        f"เพิ่มแล้ว เพิ่มมติ “{meeting_name} มติที่ 1” แล้ว",
+        f"เพิ่มมติ “{meeting_name} มติที่ 2” แล้ว แก้ไข มติ ของมติ “{meeting_name} มติที่ 1” แล้ว",
+    ]
 
 
 def test_two_resolutions_with_one_number_are_refused_with_a_message(english, plan):
