@@ -216,7 +216,7 @@ def test_an_email_shared_by_two_accounts_does_not_log_in(english):
     User.objects.create_user("malee2", "Malee@example.org", PASSWORD)
     response = english.post("/accounts/login/", {"username": "malee@example.org", "password": PASSWORD})
     assert response.status_code == 200
-    assert "Please enter a correct username and password." in response.content.decode()
+    assert "Please enter a correct email address and password." in response.content.decode()
     assert logged_in_user_id(english) is None
 
 
