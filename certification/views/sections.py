@@ -105,7 +105,7 @@ def section(request, pk, key):
         "conflict": conflict,
         "rows": progress(application),
         "attachments_complete": attachments_complete(application),
-        "prefilled": not form.is_bound and bool(form.initial),
+        "prefilled": not form.is_bound and bool(getattr(form, "initial", None)),
         "next_url": _next_url(application, key),
     }
     if spec.domain:

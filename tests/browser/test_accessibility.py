@@ -94,7 +94,8 @@ def log_in(page, base):
 def check(page, base, paths, language):
     found = []
     for path in paths:
-        page.goto(base + path)
+        response = page.goto(base + path)
+        assert response.status == {"/no-such-page/": 404, "/verify/?serial=XYZ": 400}.get(path, 200), path
         assert page.locator("html").get_attribute("lang") == language, path
         found += [(language, path, *violation) for violation in violations(page)]
     return found
