@@ -91,13 +91,38 @@ def log_in(page, base):
     page.wait_for_url(re.compile(r"/apply/$"))
 
 
+# A phone (390 px) and a 1280 px window zoomed to 200 % (640 CSS pixels wide).
+NARROW_WIDTHS = (390, 640)
+WIDE = {"width": 1280, "height": 900}
+
+
+def sideways(page):
+    """How far the page is wider than the window (CSS pixels), and the deepest elements that stick out;
+    (0, []) when nothing needs sideways scrolling."""
+    return page.evaluate(
+        """() => {
+        const width = document.documentElement.clientWidth;
+        const out = [...document.body.querySelectorAll("*")].filter(e => e.getBoundingClientRect().right > width + 1
+            && ![...e.children].some(c => c.getBoundingClientRect().right > width + 1));
+        return [document.documentElement.scrollWidth - width,
+                out.slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + "." + e.className)];
+    }"""
+    )
+
+
 def check(page, base, paths, language):
     found = []
     for path in paths:
+        page.set_viewport_size(WIDE)
         response = page.goto(base + path)
         assert response.status == {"/no-such-page/": 404, "/verify/?serial=XYZ": 400}.get(path, 200), path
         assert page.locator("html").get_attribute("lang") == language, path
         found += [(language, path, *violation) for violation in violations(page)]
+        for width in NARROW_WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            overflow, culprits = sideways(page)
+            if overflow > 0:
+                found.append((language, path, f"{width} px wide", f"{overflow} px to scroll sideways", culprits))
     return found
 
 
@@ -111,7 +136,7 @@ def demo():
 def test_no_serious_or_critical_violation_on_any_page(browser, live_server, demo):
     found = []
     for language in ("th", "en"):
-        context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+        context = browser.new_context(bypass_csp=True, viewport=WIDE)
         context.add_cookies([{"name": "language", "value": language, "url": live_server.url}])
         page = context.new_page()
         found += check(page, live_server.url, public_paths(), language)
