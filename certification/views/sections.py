@@ -269,7 +269,11 @@ def boundary_preview(request, pk):
             problem = " ".join(exc.messages)
     else:
         problem = " ".join(message for errors in form.errors.values() for message in errors)
-    area = AreaForm({"boundary_geojson": geojson}, application=application) if geojson else None
+    area = None
+    if geojson:  # drawn over the provinces chosen so far
+        saved = Section.objects.filter(application=application, key="area").first()
+        shown = {**((saved.data if saved else None) or {}), "boundary_geojson": [geojson]}
+        area = spec_for(application, "area").form(shown, application=application)
     return render(
         request,
         "certification/boundary_preview.html",

@@ -40,8 +40,10 @@
     if (todo) todo.classList.toggle("d-none", complete);
   }
 
-  function changed() {
+  function changed(event) {
     if (stopped) return;
+    // Helpers inside the form that are not content (the province filter box) change nothing to save.
+    if (event && event.target && event.target.form === form && !event.target.name) return;
     dirty = true;
     keepLocally();
     say(form.dataset.msgUnsaved);

@@ -102,10 +102,11 @@ def sideways(page):
     return page.evaluate(
         """() => {
         const width = document.documentElement.clientWidth;
-        const out = [...document.body.querySelectorAll("*")].filter(e => e.getBoundingClientRect().right > width + 1
-            && ![...e.children].some(c => c.getBoundingClientRect().right > width + 1));
+        const sticksOut = e => e.getBoundingClientRect().right > width + 1;
+        const out = [...document.body.querySelectorAll("*")]
+            .filter(e => sticksOut(e) && ![...e.children].some(sticksOut));
         return [document.documentElement.scrollWidth - width,
-                out.slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + "." + e.className)];
+                out.slice(0, 3).map(e => e.tagName.toLowerCase() + "#" + e.id + "." + e.className)];
     }"""
     )
 
@@ -122,7 +123,7 @@ def check(page, base, paths, language):
             page.set_viewport_size({"width": width, "height": 800})
             overflow, culprits = sideways(page)
             if overflow > 0:
-                found.append((language, path, f"{width} px wide", f"{overflow} px to scroll sideways", culprits))
+                found.append((language, path, f"{width} px", f"{overflow} px to scroll sideways", culprits))
     return found
 
 
