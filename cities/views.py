@@ -50,12 +50,12 @@ def signup_resend(request):
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         window = settings.SIGNUP_RESEND_WINDOW
-        if not (
-            allow("resend-address", email, limit=settings.SIGNUP_RESEND_PER_ADDRESS, window=window)
-            and allow(
-                "resend-client", client_ip(request), limit=settings.SIGNUP_RESEND_PER_CLIENT, window=window
-            )
-        ):
+        # Both counted every time, so that asking for many addresses from one client is limited too.
+        by_address = allow("resend-address", email, limit=settings.SIGNUP_RESEND_PER_ADDRESS, window=window)
+        by_client = allow(
+            "resend-client", client_ip(request), limit=settings.SIGNUP_RESEND_PER_CLIENT, window=window
+        )
+        if not (by_address and by_client):
             form.add_error(None, _("Too many requests. Please wait an hour before asking again."))
             return render(request, "accounts/signup_resend.html", {"form": form}, status=429)
         services.resend_confirmation(email=email, base_url=request.build_absolute_uri("/"))
