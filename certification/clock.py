@@ -36,6 +36,25 @@ def working_days_before(end, n, days_off=None):
     return day
 
 
+def working_days_after(start, n, days_off=None):
+    """The date ``n`` working days after ``start``."""
+    days_off = holidays() if days_off is None else days_off
+    day = start
+    while n > 0:
+        day += datetime.timedelta(days=1)
+        n -= is_working_day(day, days_off)
+    return day
+
+
+def target_date(application):
+    """The day by which the application should leave its state (its target in working days counted from
+    the day it entered it), or None for a state without a target."""
+    target = target_days(application)
+    if target is None:
+        return None
+    return working_days_after(timezone.localtime(application.state_entered_at).date(), target)
+
+
 def days_in_state(application, today=None):
     today = today or timezone.localdate()
     return working_days_between(timezone.localtime(application.state_entered_at).date(), today)

@@ -1,9 +1,13 @@
 """Validation of an optional GeoJSON boundary: a polygon (or multipolygon) inside Thailand, of bounded
-size (MAX_CHARS, MAX_POINTS) and depth (a FeatureCollection of Features of polygons at most)."""
+size (MAX_CHARS, MAX_POINTS) and depth (a FeatureCollection of Features of polygons at most); and the
+reading of an uploaded boundary file, GeoJSON or KML, into such GeoJSON."""
 
 import json
 import math
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError
+from defusedxml.ElementTree import fromstring as parse_xml
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -115,3 +119,82 @@ def outline(text, *, size=240):
 
     path = " ".join("M" + " L".join(point(p) for p in ring) + " Z" for ring in rings)
     return {"size": size, "path": path, "points": len(lons)}
+
+
+def boundary_rings(text):
+    """Every ring of a valid boundary (outer and holes), or [] when there is none or it is not valid."""
+    try:
+        return [ring for polygon in _polygons(validate_boundary(text)) for ring in polygon] if text else []
+    except ValidationError:
+        return []
+
+
+def boundary_from_file(uploaded) -> str:
+    """The GeoJSON text of an uploaded boundary file — GeoJSON as it is, KML turned into a MultiPolygon
+    of its polygons — checked by ``validate_boundary``; a ValidationError says what is wrong.
+
+    The file is read up to MAX_CHARS bytes and no further. KML is parsed by defusedxml, which refuses
+    document types, entities and external references, so a file cannot make the parser fetch anything
+    or expand into more than it is."""
+    raw = uploaded.read(MAX_CHARS + 1)
+    if len(raw) > MAX_CHARS:
+        raise ValidationError(_("The boundary is too large (at most 2 MB of GeoJSON)."))
+    if raw[:2] == b"PK":
+        raise ValidationError(_("This is a KMZ (zipped) file: unzip it and upload the KML file inside."))
+    try:
+        text = raw.decode("utf-8-sig").strip()
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not a GeoJSON or KML text file (UTF-8).")) from None
+    if text.startswith("<"):
+        text = json.dumps(_kml_geometry(text))
+    elif not text.startswith("{"):
+        raise ValidationError(_("The file is not a GeoJSON or KML text file (UTF-8)."))
+    validate_boundary(text)
+    return text
+
+
+def _local(tag):
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _kml_ring(element):
+    """The positions of a KML LinearRing's ``coordinates`` ("lon,lat[,alt] lon,lat …")."""
+    for child in element.iter():
+        if _local(child.tag) == "coordinates":
+            ring = []
+            for triple in (child.text or "").split():
+                parts = triple.split(",")
+                try:
+                    ring.append([float(parts[0]), float(parts[1])])
+                except (IndexError, ValueError):
+                    raise ValidationError(_("The KML file has coordinates that are not numbers.")) from None
+                if len(ring) > MAX_POINTS:
+                    raise ValidationError(_("The boundary has too many points (at most 20,000)."))
+            return ring
+    return []
+
+
+def _kml_geometry(text):
+    """A GeoJSON MultiPolygon of every Polygon of a KML document (outer ring first, then its holes)."""
+    try:
+        root = parse_xml(text, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (ParseError, DefusedXmlException, ValueError):
+        raise ValidationError(_("The KML file cannot be read: it is not well-formed XML.")) from None
+    if _local(root.tag) != "kml":
+        raise ValidationError(_("The file is not a GeoJSON or KML text file (UTF-8)."))
+    polygons = []
+    for element in root.iter():
+        if _local(element.tag) != "Polygon":
+            continue
+        outer, holes = [], []
+        for part in element:
+            for ring in part.iter():
+                if _local(ring.tag) == "LinearRing":
+                    (outer if _local(part.tag) == "outerBoundaryIs" else holes).append(_kml_ring(ring))
+        if outer and outer[0]:
+            polygons.append([outer[0], *(hole for hole in holes if hole)])
+    if not polygons:
+        raise ValidationError(
+            _("The KML file has no polygon: draw the area as a polygon and export it again.")
+        )
+    return {"type": "MultiPolygon", "coordinates": polygons}

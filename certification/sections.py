@@ -7,21 +7,25 @@ frozen snapshot of each submitted version.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.forms import formset_factory
 from django.forms.utils import ErrorDict, ErrorList
 from django.utils.datastructures import MultiValueDict
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from cities import maps
 from cities.enums import CityType, Domain
-from cities.forms import ProvinceMultipleChoiceField
+from cities.forms import ProvinceMultipleChoiceField, ProvincePicker
+from cities.models import Province
 from smartcity.forms import ThaiDecimalField, ThaiIntegerField
 
 from .enums import Stage
-from .geo import validate_boundary
+from .geo import boundary_rings, validate_boundary
 
 TEXTAREA = forms.Textarea(attrs={"rows": 5})
 BE_YEAR = {"min_value": 2560, "max_value": 2700}
@@ -90,16 +94,26 @@ class GeneralForm(SectionForm):
         label=_("City type"),
         choices=CityType.choices,
         widget=forms.RadioSelect,
-        help_text=_("Livable City: developing an existing city. New City: a new development."),
+        help_text=_(
+            "Livable City: an existing city made better to live in (at least %(livable)s domains). "
+            "New City: a new development on land not yet built as a city (at least %(new)s domains)."
+        ),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["city_type"]
+        field.help_text = field.help_text % minimum_domains()
 
 
 class AreaForm(SectionForm):
     area_name = forms.CharField(label=_("Name of the target area"), max_length=255)
+    template_name_section = "certification/sections/area.html"
+
     provinces = ProvinceMultipleChoiceField(
         label=_("Provinces"),
-        help_text=_("An area may span more than one province: hold Ctrl (⌘ on a Mac) to choose several."),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("An area may span more than one province: tick each of them."),
+        widget=ProvincePicker,
     )
     area_km2 = ThaiDecimalField(label=_("Area (km²)"), max_digits=10, decimal_places=2, min_value=0.01)
     population = ThaiIntegerField(label=_("Population served"), min_value=1)
@@ -111,9 +125,37 @@ class AreaForm(SectionForm):
     boundary_geojson = forms.CharField(
         label=_("Boundary as GeoJSON (optional)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "data-boundary": ""}),
         help_text=_("A GeoJSON Polygon or MultiPolygon in longitude, latitude (WGS 84), inside Thailand."),
     )
+
+    def area_map(self):
+        """The map of Thailand with the chosen provinces and the boundary as typed (server-drawn, so that
+        it shows without JavaScript; static/js/area-map.js redraws it as the applicant works)."""
+        data = self.data if self.is_bound else MultiValueDict(self.initial)
+        chosen = set(data.getlist("provinces"))
+        codes = dict(Province.objects.values_list("code", "iso_code"))
+        provinces = [
+            maps.MapProvince(iso, "", "chosen" if code in chosen else "") for code, iso in codes.items()
+        ]
+        rings = boundary_rings((data.get("boundary_geojson") or "").strip())
+        boundary = maps.rings_path(rings) if rings else ""
+        projection = maps.projection()
+        shapes = maps.layout().shapes
+        # Zoomed on the boundary, else on the chosen provinces: an area is a speck on the whole country.
+        boxes = [maps.rings_box(rings)] if rings else [shapes[codes[c]].box for c in chosen if c in codes]
+        return maps.render(
+            provinces,
+            title=_("Map of Thailand: the chosen provinces and the boundary"),
+            css_class="area-map",
+            attrs={"id": "area-map", **{f"data-{k}": v for k, v in projection.items()}},
+            extra=format_html(
+                '<path class="boundary" id="area-boundary" d="{}"></path>'
+                '<polyline class="boundary-draft" id="area-draft" points=""></polyline>',
+                boundary,
+            ),
+            viewbox=maps.view_box(boxes),
+        )
 
     def clean_boundary_geojson(self):
         text = self.cleaned_data["boundary_geojson"].strip()
@@ -133,10 +175,31 @@ class VisionForm(SectionForm):
     goals = forms.CharField(label=_("Goals"), widget=TEXTAREA)
 
 
+def minimum_domains():
+    return {
+        "livable": settings.CERTIFICATION_MIN_DOMAINS.get(CityType.LIVABLE, 2),
+        "new": settings.CERTIFICATION_MIN_DOMAINS.get(CityType.NEW, 3),
+    }
+
+
 class DomainsForm(SectionForm):
     domains = forms.MultipleChoiceField(
         label=_("Smart city domains"), choices=Domain.choices, widget=forms.CheckboxSelectMultiple
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        required = settings.CERTIFICATION_REQUIRED_DOMAIN
+        city_type = self.application.city_type if self.application else CityType.LIVABLE
+        # The rule is stated where it applies, before the applicant trips on it.
+        self.fields["domains"].help_text = _(
+            "%(domain)s is required in every proposal. Choose at least %(minimum)s domains for a "
+            "%(city_type)s."
+        ) % {
+            "domain": Domain(required).label,
+            "minimum": settings.CERTIFICATION_MIN_DOMAINS.get(city_type, 2),
+            "city_type": CityType(city_type).label,
+        }
 
     def clean_domains(self):
         chosen = self.cleaned_data["domains"]
@@ -204,8 +267,16 @@ class ProjectForm(forms.Form):
         return data
 
 
+class ProjectSelect(forms.Select):
+    """The indicator's project, picked from the projects listed above it (static/js/services.js keeps
+    the options in step as project names are typed)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-project-select": "", **(attrs or {})})
+
+
 class IndicatorForm(forms.Form):
-    project = forms.CharField(label=_("Project"), max_length=255)
+    project = forms.CharField(label=_("Project"), max_length=255, widget=ProjectSelect)
     name = forms.CharField(label=_("Indicator"), max_length=255)
     unit = forms.CharField(label=_("Unit"), max_length=64)
     baseline = ThaiDecimalField(label=_("Baseline"), max_digits=15, decimal_places=2)
@@ -235,6 +306,30 @@ class ServicesForm:
         self.projects = ProjectFormSet(data, prefix="projects")
         self.indicators = IndicatorFormSet(data, prefix="indicators")
         self.is_bound = data is not None
+        self._offer_projects()
+
+    def project_names(self):
+        """The names of the projects as typed (rows marked for deletion left out), in their order."""
+        data = self.projects.data if self.is_bound else MultiValueDict()
+        names = []
+        for index in range(_count(data.get("projects-TOTAL_FORMS"))):
+            prefix = f"projects-{index}-"
+            name = (data.get(prefix + "name") or "").strip()
+            if name and data.get(prefix + "DELETE") not in ("on", "true", "1") and name not in names:
+                names.append(name)
+        return names
+
+    def _offer_projects(self):
+        names = self.project_names()
+        empty = [("", _("— choose a project —"))]
+        for form in [*self.indicators.forms, self.indicators.empty_form]:
+            current = (form["project"].value() or "").strip()
+            kept = [] if not current or current in names else [current]  # never drop what was typed
+            form.fields["project"].widget.choices = empty + [(n, n) for n in [*names, *kept]]
+
+    def budget_total(self):
+        """The total budget of the projects as typed (what cannot be read as a number counts as 0)."""
+        return typed_budget(self.projects.data if self.is_bound else MultiValueDict())
 
     def is_valid(self):
         valid = self.projects.is_valid() & self.indicators.is_valid()
@@ -304,6 +399,24 @@ class ServicesForm:
         return items
 
 
+def typed_budget(data):
+    """The sum of the budgets typed in a services section's data (Thai digits and separators read;
+    deleted rows and what is not a number left out)."""
+    field = ThaiDecimalField()
+    total = Decimal(0)
+    for index in range(_count(data.get("projects-TOTAL_FORMS"))):
+        prefix = f"projects-{index}-"
+        if data.get(prefix + "DELETE") in ("on", "true", "1"):
+            continue
+        try:
+            value = field.to_python(data.get(prefix + "budget_baht"))
+        except forms.ValidationError:
+            continue
+        if value is not None and value.is_finite() and value >= 0:
+            total += value
+    return total
+
+
 def _count(value, ceiling=200):
     """A formset's TOTAL_FORMS as typed, bounded: a draft may hold anything."""
     try:
@@ -316,56 +429,119 @@ def _count(value, ceiling=200):
 class SectionSpec:
     key: str
     stage: str
-    title: str
+    title: str  # without its number: what messages and snapshots name
     form_class: type
     domain: str = ""
+    number: str = ""  # its place in the stage, as the sidebar shows it: "2", "4.1"
 
-    def form(self, data=None, *, application=None):
+    @property
+    def heading(self):
+        """The title with its number, as the sidebar, the page and the review show it."""
+        return f"{self.number}. {self.title}" if self.number else str(self.title)
+
+    @property
+    def guidance(self):
+        """What the committee looks for in this section (the programme's criteria), in a sentence or two."""
+        return GUIDANCE.get("services" if self.domain else self.key, "")
+
+    def form(self, data=None, *, application=None, initial=None):
         kwargs = {"application": application}
         if self.domain:
             kwargs["domain"] = self.domain
         if data is not None and not isinstance(data, MultiValueDict):
             data = MultiValueDict(data)
-        return self.form_class(data, **kwargs)
+        form = self.form_class(data, **kwargs)
+        if initial and data is None:
+            form.initial = initial
+        return form
 
+
+GUIDANCE = {
+    "general": _(
+        "Name your proposal and choose the city type. A Livable City develops an existing city to make it "
+        "better to live in; a New City is a new development, planned from the start as a smart city. The "
+        "city type sets how many domains you must choose."
+    ),
+    "area": _(
+        "The committee looks for a clearly bounded area: its name, its provinces, its size and the "
+        "population it serves, and a boundary anyone can find on the ground. Describe the boundary in "
+        "words; you may also draw it on the map or upload it as a GeoJSON or KML file."
+    ),
+    "vision": _(
+        "The committee looks for a vision of what the city will become, and goals that can be measured "
+        "and reached within the plan's years."
+    ),
+    "domains": _(
+        "Choose the smart city domains your proposal will develop. Each chosen domain becomes a section "
+        "of services and projects in the development plan."
+    ),
+    "plan_vision": _(
+        "Component 1. The committee looks for the plan's vision and goals, and the target area with its "
+        "boundary. They start from what your proposal said; sharpen them for the plan."
+    ),
+    "infrastructure": _(
+        "Component 2. The committee looks for both physical infrastructure (roads, utilities, buildings) "
+        "and digital infrastructure (networks, sensors, computing), with the investment and a realistic "
+        "timeline."
+    ),
+    "data_platform": _(
+        "Component 3. The committee looks for a city data platform that brings the city's data together, "
+        "is open (what is published, and how) and secure (access, personal data protection)."
+    ),
+    "services": _(
+        "Component 4. The committee looks for services in the chosen domains: each project with its budget, "
+        "years and partners, and indicators with a baseline, a target and the year to reach it."
+    ),
+    "management": _(
+        "Component 5. The committee looks for a sustainable way to manage the area and to pay for it: who "
+        "runs it, the investment model, and the partners who take part."
+    ),
+}
 
 PROPOSAL_SECTIONS = [
-    SectionSpec("general", Stage.PROPOSAL, _("Proposal and city type"), GeneralForm),
-    SectionSpec("area", Stage.PROPOSAL, _("Target area"), AreaForm),
-    SectionSpec("vision", Stage.PROPOSAL, _("Vision and goals"), VisionForm),
-    SectionSpec("domains", Stage.PROPOSAL, _("Smart city domains"), DomainsForm),
+    SectionSpec("general", Stage.PROPOSAL, _("Proposal and city type"), GeneralForm, number="1"),
+    SectionSpec("area", Stage.PROPOSAL, _("Target area"), AreaForm, number="2"),
+    SectionSpec("vision", Stage.PROPOSAL, _("Vision and goals"), VisionForm, number="3"),
+    SectionSpec("domains", Stage.PROPOSAL, _("Smart city domains"), DomainsForm, number="4"),
 ]
 PLAN_SECTIONS_BEFORE = [
-    SectionSpec("plan_vision", Stage.PLAN, _("1. Vision, goals and target area"), PlanVisionForm),
+    SectionSpec("plan_vision", Stage.PLAN, _("Vision, goals and target area"), PlanVisionForm, number="1"),
     SectionSpec(
-        "infrastructure", Stage.PLAN, _("2. Infrastructure investment and development"), InfrastructureForm
+        "infrastructure",
+        Stage.PLAN,
+        _("Infrastructure investment and development"),
+        InfrastructureForm,
+        number="2",
     ),
-    SectionSpec("data_platform", Stage.PLAN, _("3. City data platform"), DataPlatformForm),
+    SectionSpec("data_platform", Stage.PLAN, _("City data platform"), DataPlatformForm, number="3"),
 ]
 PLAN_SECTIONS_AFTER = [
     SectionSpec(
-        "management", Stage.PLAN, _("5. Sustainable management and investment model"), ManagementForm
+        "management", Stage.PLAN, _("Sustainable management and investment model"), ManagementForm, number="5"
     ),
 ]
 
 
-def services_spec(domain_code):
+def services_spec(domain_code, number="4"):
     return SectionSpec(
         f"services_{domain_code}",
         Stage.PLAN,
-        _("4. Smart city services: %(domain)s") % {"domain": Domain(domain_code).label},
+        _("Smart city services: %(domain)s") % {"domain": Domain(domain_code).label},
         ServicesForm,
         domain=domain_code,
+        number=number,
     )
 
 
 def sections_for(application, stage=None):
-    """The sections of a stage of this application (the plan has one services section per domain)."""
+    """The sections of a stage of this application, numbered (the plan has one services section per
+    domain: 4.1, 4.2, … in the order of the domains)."""
     stage = stage or application.stage
     if stage == Stage.PROPOSAL:
         return list(PROPOSAL_SECTIONS)
     domains = [d for d in Domain.values if d in application.domains]
-    return [*PLAN_SECTIONS_BEFORE, *(services_spec(d) for d in domains), *PLAN_SECTIONS_AFTER]
+    services = [services_spec(d, f"4.{index}") for index, d in enumerate(domains, start=1)]
+    return [*PLAN_SECTIONS_BEFORE, *services, *PLAN_SECTIONS_AFTER]
 
 
 def spec_for(application, key):

@@ -3,12 +3,15 @@ may see is decided by ``rules`` (``rules.applications_of``, ``rules.visible``)."
 
 import difflib
 import statistics
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -18,6 +21,9 @@ from smartcity.thaidate import be_year
 
 from . import geo, rules
 from .enums import (
+    CLOSED_STATES,
+    REVISING_STATES,
+    WRITING_STATES,
     AttachmentKind,
     Component,
     ConflictOfInterest,
@@ -25,6 +31,7 @@ from .enums import (
     DocumentStatus,
     ScreeningOutcome,
     Stage,
+    Status,
     Validity,
 )
 from .history import concerns_applicant
@@ -400,3 +407,145 @@ def registry_facts(application):
         "goals": _typed_value(application, sections, "vision", "goals") or "",
         "contact": " / ".join(name for name in (organisation.name_th, organisation.name_en) if name),
     }
+
+
+# --- The applicant's way through: the plan started from the proposal, budgets, the stages
+
+
+def plan_prefill(application):
+    """The first component of the plan as the proposal already says it (vision and goals; the area, its
+    provinces, size, population and boundary), for the applicant to edit rather than type again."""
+    saved = {s.key: s.data or {} for s in application.sections.filter(key__in=["vision", "area"])}
+    vision, area = saved.get("vision", {}), saved.get("area", {})
+
+    def typed(data, name):
+        return " ".join(value.strip() for value in data.get(name, []) if value and value.strip())
+
+    goals = typed(vision, "goals")
+    vision_text = "\n\n".join(filter(None, [typed(vision, "vision"), goals and f"{_('Goals')}: {goals}"]))
+    provinces = ", ".join(str(p) for p in application.provinces.all())
+    figures = [
+        provinces and f"{_('Provinces')}: {provinces}",
+        typed(area, "area_km2") and f"{_('Area (km²)')}: {typed(area, 'area_km2')}",
+        typed(area, "population") and f"{_('Population served')}: {typed(area, 'population')}",
+    ]
+    target_area = "\n".join(
+        filter(
+            None,
+            [
+                typed(area, "area_name"),
+                " · ".join(filter(None, figures)),
+                typed(area, "boundary_description"),
+            ],
+        )
+    )
+    return {key: value for key, value in {"vision": vision_text, "target_area": target_area}.items() if value}
+
+
+def budget_totals(application):
+    """{domain code: total budget of its projects as saved}, in the order of the plan's sections, and
+    their sum: the running totals the services pages and the review show."""
+    from .sections import typed_budget
+
+    saved = {s.key: s.data or {} for s in application.sections.filter(key__startswith="services_")}
+    totals = {}
+    for spec in sections_for(application, Stage.PLAN):
+        if spec.domain:
+            totals[spec.domain] = typed_budget(MultiValueDict(saved.get(spec.key, {})))
+    return totals, sum(totals.values(), Decimal(0))
+
+
+@dataclass(frozen=True)
+class StageStep:
+    number: int
+    label: str
+    state: str  # "done" | "current" | "upcoming"
+
+
+# The programme's seven stages, and the states of an application within each.
+STAGES = [
+    (gettext_lazy("Proposal"), {Status.DRAFT}),
+    (gettext_lazy("Screening"), {Status.SUBMITTED, Status.SCREENING, Status.RETURNED}),
+    (gettext_lazy("Promotion zone: development plan"), {Status.PROMOTION_ZONE}),
+    (gettext_lazy("Plan evaluation"), {Status.PLAN_SUBMITTED, Status.EVALUATION, Status.REVISION_REQUESTED}),
+    (gettext_lazy("Subcommittee"), {Status.RECOMMENDED}),
+    (gettext_lazy("Committee"), {Status.SUBCOMMITTEE_APPROVED}),
+    (gettext_lazy("Award of the logo"), {Status.ENDORSED, Status.AWARDED}),
+]
+
+NEXT_STEPS = {
+    Status.DRAFT: gettext_lazy("You complete the proposal and submit it."),
+    Status.SUBMITTED: gettext_lazy("The secretariat starts screening your proposal."),
+    Status.SCREENING: gettext_lazy(
+        "The secretariat screens your proposal; if it passes, the committee considers your area as a "
+        "promotion zone."
+    ),
+    Status.RETURNED: gettext_lazy("You revise the sections the secretariat reopened and resubmit."),
+    Status.PROMOTION_ZONE: gettext_lazy("You write the development plan and submit it."),
+    Status.PLAN_SUBMITTED: gettext_lazy("The secretariat starts the evaluation of your plan."),
+    Status.EVALUATION: gettext_lazy(
+        "The working group evaluates your plan and recommends it, or asks for revisions."
+    ),
+    Status.REVISION_REQUESTED: gettext_lazy("You revise the reopened sections of the plan and resubmit."),
+    Status.RECOMMENDED: gettext_lazy("The Smart City Subcommittee considers your plan."),
+    Status.SUBCOMMITTEE_APPROVED: gettext_lazy("The National Smart City Committee considers your plan."),
+    Status.ENDORSED: gettext_lazy("The logo is awarded in the next award round."),
+    Status.AWARDED: gettext_lazy("Nothing more: your area is certified."),
+    Status.WITHDRAWN: gettext_lazy("Nothing more: the application was withdrawn."),
+    Status.REJECTED: gettext_lazy("Nothing more: the application was rejected."),
+}
+
+
+def stage_tracker(application, today=None):
+    """Where the application stands among the programme's seven stages, what happens next, and by when
+    (the target of its state's service-level clock, in working days from when it entered the state)."""
+    from . import clock
+
+    current = next((i for i, (_label, states) in enumerate(STAGES) if application.status in states), None)
+    if application.status == Status.AWARDED:
+        current = len(STAGES)  # every stage done
+    steps = []
+    for index, (label, _states) in enumerate(STAGES):
+        if current is None:
+            state = "upcoming"
+        elif index < current:
+            state = "done"
+        else:
+            state = "current" if index == current else "upcoming"
+        steps.append(StageStep(index + 1, label, state))
+    target = clock.target_date(application)
+    return {
+        "steps": steps,
+        "closed": application.status in (Status.WITHDRAWN, Status.REJECTED),
+        "next": NEXT_STEPS.get(application.status, ""),
+        "target_date": target,
+        "overdue": target is not None and (today or timezone.localdate()) > target,
+        "target_days": clock.target_days(application),
+    }
+
+
+def dashboard_filter(queryset, *, text="", state="", organisation=None):
+    """The dashboard's list narrowed to what the applicant searched for: words of the title, of a
+    province's name (Thai or English) or of the organisation's, a state group (``writing``,
+    ``with_programme``, ``closed``) or one state, one of their organisations."""
+    for word in text.split():
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(provinces__name_th__icontains=word)
+            | Q(provinces__name_en__icontains=word)
+            | Q(organisation__name_th__icontains=word)
+            | Q(organisation__name_en__icontains=word)
+        ).distinct()
+    groups = {
+        "writing": WRITING_STATES | REVISING_STATES,
+        "closed": CLOSED_STATES,
+    }
+    if state in groups:
+        queryset = queryset.filter(status__in=groups[state])
+    elif state == "with_programme":
+        queryset = queryset.exclude(status__in=WRITING_STATES | REVISING_STATES | CLOSED_STATES)
+    elif state:
+        queryset = queryset.filter(status=state)
+    if organisation is not None:
+        queryset = queryset.filter(organisation=organisation)
+    return queryset

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/", applications.detail, name="detail"),
     path("<int:pk>/sections/<slug:key>/", sections.section, name="section"),
     path("<int:pk>/sections/<slug:key>/autosave/", sections.autosave, name="autosave"),
+    path("<int:pk>/boundary/preview/", sections.boundary_preview, name="boundary_preview"),
+    path("<int:pk>/boundary/use/", sections.boundary_use, name="boundary_use"),
     path("<int:pk>/attachments/", sections.attachments, name="attachments"),
     path("<int:pk>/attachments/<int:attachment_pk>/", sections.attachment_download, name="attachment"),
     path(

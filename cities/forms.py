@@ -25,6 +25,48 @@ class ProvinceFieldMixin:
         super().__init__(Province.objects.all() if queryset is None else queryset, **kwargs)
 
 
+class ProvincePicker(forms.SelectMultiple):
+    """Several provinces as checkboxes grouped by region (north to south), each region a ``<details>``
+    opened when it holds a chosen province, with a filter box that static/js/province-picker.js brings
+    to life: typing "เชียง" or "Chiang" leaves Chiang Mai and Chiang Rai. Without JavaScript it is a
+    plain list of checkboxes in the same order, which posts the same values."""
+
+    template_name = "cities/widgets/province_picker.html"
+    option_template_name = ""
+    input_type = "checkbox"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = {str(v) for v in (value or [])}
+        provinces = selectors.provinces_in_order(queryset=Province.objects.select_related("region"))
+        groups = {}
+        for province in provinces:
+            groups.setdefault(province.region_id, (province.region, []))[1].append(
+                {
+                    "province": province,
+                    "checked": province.pk in chosen,
+                    "names": " ".join(
+                        filter(None, [province.name_th, province.name_en, province.name_en_iso])
+                    ),
+                }
+            )
+        order = {code: index for index, code in enumerate(REGION_ORDER)}
+        regions = sorted(groups.values(), key=lambda group: order.get(group[0].code, len(order)))
+        context["widget"]["regions"] = [
+            {"region": region, "provinces": rows, "chosen": sum(row["checked"] for row in rows)}
+            for region, rows in regions
+        ]
+        context["widget"]["chosen"] = [p for p in provinces if p.pk in chosen]
+        return context
+
+    def id_for_label(self, id_, index=None):
+        return f"{id_}-filter" if id_ else id_
+
+
+# The geographic regions from north to south, as the picker lists them.
+REGION_ORDER = ["north", "northeast", "central", "east", "west", "south"]
+
+
 class ProvinceChoiceField(ProvinceFieldMixin, forms.ModelChoiceField):
     """One province, listed in the reader's order and named in the reader's language."""
 
@@ -83,6 +125,15 @@ class SignupForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned_data
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=150,
+        help_text=_("The address you signed up with."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class OrganisationForm(forms.ModelForm):

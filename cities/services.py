@@ -72,6 +72,30 @@ def register_applicant(*, name, email, password, base_url):
     return user
 
 
+def resend_confirmation(*, email, base_url):
+    """Mails a new confirmation link to an account of this address that signed up, has never been
+    confirmed and may still be (within the confirmation period). Says nothing either way: the page
+    that asks answers the same whether such an account exists or not."""
+    email = email.strip().lower()
+    pending = (
+        selectors.accounts_with_email(email)
+        .filter(is_active=False, last_login=None, is_staff=False)
+        .exclude(pk__in=selectors.expired_signups().values("pk"))
+    )
+    user = pending.first()
+    if user is None:
+        logger.info("cities.account.resend_unknown")
+        return
+    confirm_url = base_url.rstrip("/") + reverse("signup_confirm", args=[signup_token(user)])
+    context = {
+        "name": user.first_name,
+        "confirm_url": confirm_url,
+        "days": settings.SIGNUP_CONFIRMATION_SECONDS // (24 * 3600),
+    }
+    send_bilingual_mail("accounts/signup_email_subject.txt", "accounts/signup_email.txt", context, user.email)
+    logger.info("cities.account.confirmation_resent user=%s", user.pk)
+
+
 @transaction.atomic
 def confirm_signup(token):
     """Activates the account a sign-up link names; the link works once, within its validity."""

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/signup/done/", views.signup_done, name="signup_done"),
+    path("accounts/signup/resend/", views.signup_resend, name="signup_resend"),
     path("accounts/confirm/<str:token>/", views.signup_confirm, name="signup_confirm"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),

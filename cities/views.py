@@ -8,8 +8,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from smartcity.auth import client_ip
+from smartcity.ratelimit import allow
+
 from . import rules, selectors, services
-from .forms import OrganisationForm, SignupForm
+from .forms import OrganisationForm, ResendConfirmationForm, SignupForm
 
 # --- Accounts
 
@@ -36,6 +39,35 @@ def signup(request):
 
 def signup_done(request):
     return render(request, "accounts/signup_done.html", {"email": request.session.get("signup_email", "")})
+
+
+def signup_resend(request):
+    """Sends the confirmation link again. The answer is the same whether an account waits for
+    confirmation at the address or not; each address and each client may ask a few times an hour."""
+    form = ResendConfirmationForm(
+        request.POST or None, initial={"email": request.session.get("signup_email", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        window = settings.SIGNUP_RESEND_WINDOW
+        # Both counted every time, so that asking for many addresses from one client is limited too.
+        by_address = allow("resend-address", email, limit=settings.SIGNUP_RESEND_PER_ADDRESS, window=window)
+        by_client = allow(
+            "resend-client", client_ip(request), limit=settings.SIGNUP_RESEND_PER_CLIENT, window=window
+        )
+        if not (by_address and by_client):
+            form.add_error(None, _("Too many requests. Please wait an hour before asking again."))
+            return render(request, "accounts/signup_resend.html", {"form": form}, status=429)
+        services.resend_confirmation(email=email, base_url=request.build_absolute_uri("/"))
+        messages.success(
+            request,
+            _(
+                "If an account at this address is waiting for its confirmation, we have sent it a new "
+                "link. Check your inbox, and your spam folder."
+            ),
+        )
+        return redirect("signup_resend")
+    return render(request, "accounts/signup_resend.html", {"form": form})
 
 
 def signup_confirm(request, token):

@@ -160,7 +160,21 @@ class ThrottledLoginMixin:
 
 
 class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
-    pass
+    """The portal's login: people sign in with the e-mail address they signed up with (the backend
+    still takes a username, for the staff and the demo accounts)."""
+
+    error_messages = {
+        **ThrottledLoginMixin.error_messages,
+        "invalid_login": _(
+            "Please enter a correct email address and password. The password is case-sensitive."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.label = _("Email address")
+        field.widget.attrs.update({"autocomplete": "username", "inputmode": "email", "spellcheck": "false"})
 
 
 class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):

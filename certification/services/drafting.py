@@ -100,6 +100,21 @@ def save_section(application, key, content, *, actor, expected_version, response
     return section, form
 
 
+def save_boundary(application, geojson, *, actor):
+    """Puts a previewed boundary into the target area section, keeping the rest of the section as it
+    was last saved; the section's version rises as with any save."""
+    with transaction.atomic():
+        section, _created = Section.objects.select_for_update().get_or_create(
+            application=application, key="area"
+        )
+        content = {key: list(values) for key, values in (section.data or {}).items()}
+        content["boundary_geojson"] = [geojson]
+        saved, _form = save_section(
+            application, "area", content, actor=actor, expected_version=section.version
+        )
+    return saved
+
+
 def build_snapshot(application):
     """The submitted content, frozen with its labels (in Thai, the programme's official language)."""
     with translation.override(settings.LANGUAGE_CODE):

@@ -1,6 +1,7 @@
 """An applicant's applications: the dashboard, a new proposal, an application's page, the review before
 submitting, submit and withdraw."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,11 +10,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cities.enums import Domain
 from cities.models import Membership
 
 from .. import rules, selectors
 from ..enums import CLOSED_STATES, REVISING_STATES, WRITING_STATES, Stage, Status
-from ..forms import ApplicationCreateForm, WithdrawForm
+from ..forms import ApplicationCreateForm, DashboardFilterForm, WithdrawForm
 from ..history import concerns_applicant, describe
 from ..models import Section
 from ..sections import sections_for, spec_for
@@ -59,7 +61,17 @@ def _status_labels(status):
 @login_required
 @require_GET
 def dashboard(request):
-    applications = list(selectors.dashboard_applications(request.user))
+    filters = DashboardFilterForm(request.GET or None, user=request.user)
+    applications = selectors.dashboard_applications(request.user)
+    all_count = applications.count()
+    if filters.is_bound and filters.is_valid():
+        applications = selectors.dashboard_filter(
+            applications,
+            text=filters.cleaned_data["q"],
+            state=filters.cleaned_data["state"],
+            organisation=filters.cleaned_data["organisation"],
+        )
+    applications = list(applications)
     for application in applications:
         application.labels = _status_labels(application.status)
         application.next = next_action(application)
@@ -73,14 +85,30 @@ def dashboard(request):
         ]
     memberships = Membership.objects.filter(user=request.user).select_related("organisation")
     return render(
-        request, "certification/dashboard.html", {"applications": applications, "memberships": memberships}
+        request,
+        "certification/dashboard.html",
+        {
+            "applications": applications,
+            "memberships": memberships,
+            "filters": filters,
+            "filtered": filters.is_bound,
+            "all_count": all_count,
+        },
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def create(request):
-    form = ApplicationCreateForm(request.POST or None, user=request.user)
+    chosen = Membership.objects.filter(
+        user=request.user, organisation_id=_int(request.GET.get("organisation"))
+    )
+    organisation = chosen.select_related("organisation").first()
+    form = ApplicationCreateForm(
+        request.POST or None,
+        user=request.user,
+        organisation=organisation.organisation if organisation else None,
+    )
     if not form.fields["organisation"].queryset.exists():
         messages.info(request, _("Create or join an organisation before you apply."))
         return redirect("apply:dashboard")
@@ -92,6 +120,21 @@ def create(request):
         )
         return redirect("apply:section", pk=application.pk, key="area")
     return render(request, "certification/create.html", {"form": form})
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def attachments_complete(application):
+    """Whether every attachment the current stage requires is there (the sidebar's badge)."""
+    kinds = set(application.attachments.values_list("kind", flat=True))
+    return all(
+        kind in kinds for kind in settings.CERTIFICATION_REQUIRED_ATTACHMENTS.get(application.stage, [])
+    )
 
 
 def progress(application):
@@ -132,6 +175,11 @@ def detail(request, pk):
             "labels": _status_labels(application.status),
             "reference": selectors.latest_reference(application),
             "documents": document_rows(selectors.applicant_documents(request.user, application)),
+            "tracker": selectors.stage_tracker(application),
+            "continue_row": next((r for r in rows if r["editable"] and not r["complete"]), None),
+            "can_submit": rules.is_applicant_of(request.user, application)
+            and application.status in (WRITING_STATES | REVISING_STATES),
+            "attachments_complete": attachments_complete(application),
         },
     )
 
@@ -150,10 +198,16 @@ def review(request, pk):
     can_submit = rules.is_applicant_of(request.user, application) and application.status in (
         WRITING_STATES | REVISING_STATES
     )
+    budget = selectors.budget_totals(application) if application.stage == Stage.PLAN else None
     return render(
         request,
         "certification/review.html",
         {
+            "budget": budget
+            and {
+                "domains": [(Domain(code).label, total) for code, total in budget[0].items()],
+                "plan": budget[1],
+            },
             "application": application,
             "rows": rows,
             "problems": selectors.completeness_problems(application) if can_submit else [],

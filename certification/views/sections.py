@@ -3,22 +3,24 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .. import rules
+from .. import geo, rules, selectors
 from ..downloads import attachment_response
 from ..enums import AttachmentKind
-from ..forms import AttachmentForm
+from ..forms import AttachmentForm, BoundaryFileForm, BoundaryUseForm
 from ..models import Section
-from ..sections import sections_for, spec_for
+from ..sections import AreaForm, sections_for, spec_for
 from ..services import core, drafting
 from ..uploads import UploadRefused, too_large_message
-from .applications import application_of, progress
+from .applications import application_of, attachments_complete, progress
 
 
 def _conflict_message(section):
@@ -83,34 +85,48 @@ def section(request, pk, key):
             show_errors = True
         version = saved.version if conflict is None else _expected_version(request)
     else:
-        form = spec.form(saved.data if saved and saved.data else None, application=application)
+        initial = None
+        if not (saved and saved.data) and editable and spec.key == "plan_vision":
+            initial = selectors.plan_prefill(application)
+        form = spec.form(
+            saved.data if saved and saved.data else None, application=application, initial=initial
+        )
         version = saved.version if saved else 0
     if form.is_bound and not show_errors:
         form.hide_errors()
-    return render(
-        request,
-        "certification/section.html",
-        {
-            "application": application,
-            "spec": spec,
-            "section": saved,
-            "form": form,
-            "editable": editable,
-            "version": version,
-            "show_errors": show_errors,
-            "conflict": conflict,
-            "rows": progress(application),
-        },
-        status=409 if conflict else 200,
-    )
+    context = {
+        "application": application,
+        "spec": spec,
+        "section": saved,
+        "form": form,
+        "editable": editable,
+        "version": version,
+        "show_errors": show_errors,
+        "conflict": conflict,
+        "rows": progress(application),
+        "attachments_complete": attachments_complete(application),
+        "prefilled": not form.is_bound and bool(getattr(form, "initial", None)),
+        "next_url": _next_url(application, key),
+    }
+    if spec.domain:
+        totals, plan_total = selectors.budget_totals(application)
+        others = plan_total - totals.get(spec.domain, 0)
+        context["budget"] = {
+            "others": others,
+            "domain_text": f"{form.budget_total():,.2f}",
+            "plan_text": f"{others + form.budget_total():,.2f}",
+        }
+    if isinstance(form, AreaForm):
+        context["boundary_form"] = BoundaryFileForm()
+    return render(request, "certification/section.html", context, status=409 if conflict else 200)
 
 
 def _next_url(application, key):
-    specs = sections_for(application)
-    keys = [s.key for s in specs]
+    """The page after this section in the sidebar's order: the next section, then the attachments."""
+    keys = [s.key for s in sections_for(application)]
     if key in keys and keys.index(key) + 1 < len(keys):
         return reverse("apply:section", args=[application.pk, keys[keys.index(key) + 1]])
-    return reverse("apply:review", args=[application.pk])
+    return reverse("apply:attachments", args=[application.pk])
 
 
 @login_required
@@ -185,6 +201,10 @@ def attachments(request, pk):
             "form": form,
             "can_manage": can_manage,
             "required": _required_kinds(application),
+            "max_size": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
+            "rows": progress(application),
+            "attachments_complete": attachments_complete(application),
+            "on_attachments": True,
         },
         status=status,
     )
@@ -216,3 +236,72 @@ def attachment_delete(request, pk, attachment_pk):
     else:
         messages.success(request, _("“%(name)s” was removed.") % {"name": attachment.original_name})
     return redirect("apply:attachments", pk=pk)
+
+
+# --- The boundary of the target area, uploaded as a file: read, checked and shown before it is saved
+
+
+def _area_section_editable(request, application):
+    saved = Section.objects.filter(application=application, key="area").first()
+    spec = spec_for(application, "area")
+    return spec.stage == application.stage and rules.can_edit_section(
+        request.user, application, saved or Section(application=application, key="area")
+    )
+
+
+@login_required
+@require_POST
+def boundary_preview(request, pk):
+    """Reads an uploaded GeoJSON or KML boundary and shows it on the map, to be used or dropped; nothing
+    is saved yet."""
+    application = application_of(request, pk)
+    if not _area_section_editable(request, application):
+        messages.error(request, _("This section cannot be changed now."))
+        return redirect("apply:detail", pk=pk)
+    form = BoundaryFileForm(request.POST, request.FILES)
+    geojson, problem = "", ""
+    if "boundary_file" in getattr(request, "refused_uploads", {}):
+        problem = too_large_message()
+    elif form.is_valid():
+        try:
+            geojson = geo.boundary_from_file(form.cleaned_data["boundary_file"])
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+    else:
+        problem = " ".join(message for errors in form.errors.values() for message in errors)
+    area = None
+    if geojson:  # drawn over the provinces chosen so far
+        saved = Section.objects.filter(application=application, key="area").first()
+        shown = {**((saved.data if saved else None) or {}), "boundary_geojson": [geojson]}
+        area = spec_for(application, "area").form(shown, application=application)
+    return render(
+        request,
+        "certification/boundary_preview.html",
+        {
+            "application": application,
+            "problem": problem,
+            "map": area.area_map() if area else None,
+            "points": sum(len(ring) for ring in geo.boundary_rings(geojson)),
+            "name": getattr(form.cleaned_data.get("boundary_file"), "name", "") if not form.errors else "",
+            "use_form": BoundaryUseForm(initial={"boundary_geojson": geojson}) if geojson else None,
+        },
+        status=400 if problem else 200,
+    )
+
+
+@login_required
+@require_POST
+def boundary_use(request, pk):
+    """Saves a previewed boundary into the target area section (the rest of the section as it is)."""
+    application = application_of(request, pk)
+    form = BoundaryUseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        return redirect("apply:section", pk=pk, key="area")
+    try:
+        drafting.save_boundary(application, form.cleaned_data["boundary_geojson"], actor=request.user)
+    except core.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The boundary was saved with the target area."))
+    return redirect(reverse("apply:section", args=[pk, "area"]) + "#boundary")

@@ -102,6 +102,11 @@ LOGOUT_REDIRECT_URL = "home"
 AUTHENTICATION_BACKENDS = ["smartcity.auth.EmailOrUsernameBackend"]
 # Sign-up confirmation links and password reset links are valid for three days.
 SIGNUP_CONFIRMATION_SECONDS = 3 * 24 * 3600
+# "Send the confirmation link again": at most this many requests per address, and per client address,
+# within SIGNUP_RESEND_WINDOW seconds.
+SIGNUP_RESEND_PER_ADDRESS = 3
+SIGNUP_RESEND_PER_CLIENT = 10
+SIGNUP_RESEND_WINDOW = 3600
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Invitation links to an applicant organisation are valid for seven days, and for one use.
 INVITATION_VALID_DAYS = 7

@@ -31,9 +31,19 @@
     } catch (e) { /* storage full or disabled: the server copy is all we have */ }
   }
   function forgetLocally() { try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ } }
+  // The sidebar's badge of this section follows each save, complete or not.
+  function showCompleteness(complete) {
+    var item = document.querySelector('[data-progress-key="' + form.dataset.sectionKey + '"]');
+    if (!item) return;
+    var done = item.querySelector('[data-state="complete"]'), todo = item.querySelector('[data-state="incomplete"]');
+    if (done) done.classList.toggle("d-none", !complete);
+    if (todo) todo.classList.toggle("d-none", complete);
+  }
 
-  function changed() {
+  function changed(event) {
     if (stopped) return;
+    // Helpers inside the form that are not content (the province filter box) change nothing to save.
+    if (event && event.target && event.target.form === form && !event.target.name) return;
     dirty = true;
     keepLocally();
     say(form.dataset.msgUnsaved);
@@ -61,6 +71,7 @@
       var data = result.data;
       if (result.response.ok) {
         version().value = data.version;
+        showCompleteness(Boolean(data.complete));
         say(data.message);
         if (!dirty) forgetLocally(); else keepLocally();
       } else if (result.response.status === 409) {

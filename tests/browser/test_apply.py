@@ -58,7 +58,8 @@ def test_a_proposal_from_sign_up_to_submitted(page, live_server, tmp_path):
     page.reload()
     assert page.input_value("#id_area_name") == "เขตเทศบาลเมืองลำพูน"
 
-    page.select_option("#id_provinces", ["51"])
+    page.fill("#id_provinces-filter", "ลำพูน")
+    page.check("#id_provinces_51")
     page.fill("#id_area_km2", "๒๒.๕")
     page.fill("#id_population", "1,250")
     page.fill("#id_boundary_description", "ทิศเหนือจรดแม่น้ำกวง")
@@ -71,6 +72,8 @@ def test_a_proposal_from_sign_up_to_submitted(page, live_server, tmp_path):
     page.check("input[name=domains][value=ENV]")
     page.check("input[name=domains][value=ENE]")
     page.get_by_role("button", name="บันทึกและไปต่อ").click()
+    page.wait_for_url(re.compile(r"/attachments/$"))  # the sidebar's order: the attachments come next
+    page.get_by_role("link", name="ถัดไป: ตรวจทานและส่ง").click()
     page.wait_for_url(re.compile(r"/review/$"))
     assert page.locator("#problems").inner_text().strip().endswith("แนบเอกสารข้อเสนอโครงการ")
 

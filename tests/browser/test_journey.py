@@ -175,7 +175,8 @@ def submit_proposal(page, tmp_path):
     page.check("input[name=city_type][value=livable]")
     click(page, page.get_by_role("button", name="สร้างฉบับร่าง"))
     page.fill("#id_area_name", "เขตเทศบาลเมืองลำพูน")
-    page.select_option("#id_provinces", ["51"])
+    page.fill("#id_provinces-filter", "ลำพูน")
+    page.check("#id_provinces_51")
     page.fill("#id_area_km2", "๒๒.๕")
     page.fill("#id_population", "๑๕,๐๐๐")
     page.fill("#id_boundary_description", "ทิศเหนือจรดแม่น้ำกวง")
@@ -202,7 +203,7 @@ def fill_services(page, project, indicator):
     page.fill("#id_projects-0-budget_baht", "๕,๐๐๐,๐๐๐")
     page.fill("#id_projects-0-start_year", "๒๕๖๙")
     page.fill("#id_projects-0-end_year", "๒๕๗๑")
-    page.fill("#id_indicators-0-project", project)
+    page.select_option("#id_indicators-0-project", project)  # picked from the projects above
     page.fill("#id_indicators-0-name", indicator)
     page.fill("#id_indicators-0-unit", "ร้อยละ")
     page.fill("#id_indicators-0-baseline", "10")

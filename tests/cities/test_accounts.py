@@ -216,7 +216,7 @@ def test_an_email_shared_by_two_accounts_does_not_log_in(english):
     User.objects.create_user("malee2", "Malee@example.org", PASSWORD)
     response = english.post("/accounts/login/", {"username": "malee@example.org", "password": PASSWORD})
     assert response.status_code == 200
-    assert "Please enter a correct username and password." in response.content.decode()
+    assert "Please enter a correct email address and password." in response.content.decode()
     assert logged_in_user_id(english) is None
 
 
@@ -257,3 +257,57 @@ def test_account_pages_are_in_thai_by_default(client):
     html = client.get("/accounts/password_reset/").content.decode()
     assert re.search(r'for="id_email"[^>]*>\s*อีเมล<', html)  # "Email", from Django's own Thai translation
     assert 'name="csrfmiddlewaretoken"' in html
+
+
+# --- Sending the confirmation link again
+
+
+def resend(client, email, ip="192.0.2.20"):
+    return client.post("/accounts/signup/resend/", {"email": email}, REMOTE_ADDR=ip, follow=True)
+
+
+def test_the_confirmation_link_is_sent_again_and_works(client):
+    signup(client)
+    mail.outbox.clear()
+    response = resend(client, "SOMCHAI.J@example.org")
+    assert "หากมีบัญชีของอีเมลนี้ที่รอการยืนยัน" in response.content.decode()
+    [message] = mail.outbox
+    assert message.to == ["somchai.j@example.org"]
+    client.get(LINK.search(message.body).group(1))
+    assert User.objects.get(username="somchai.j@example.org").is_active
+
+
+@pytest.mark.parametrize("case", ["no account", "already confirmed", "expired sign-up", "staff"])
+def test_resending_says_the_same_and_sends_nothing_when_no_account_waits(client, case):
+    if case == "already confirmed":
+        User.objects.create_user("somchai.j@example.org", "somchai.j@example.org", PASSWORD)
+    elif case == "expired sign-up":
+        signup(client)
+        User.objects.update(date_joined=timezone.now() - timedelta(days=4))
+    elif case == "staff":
+        User.objects.create_user("staff", "somchai.j@example.org", PASSWORD, is_active=False, is_staff=True)
+    mail.outbox.clear()
+    response = resend(client, "somchai.j@example.org")
+    assert response.status_code == 200
+    assert "หากมีบัญชีของอีเมลนี้ที่รอการยืนยัน" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_resending_is_limited_per_address_and_per_client(client, settings):
+    settings.SIGNUP_RESEND_PER_ADDRESS, settings.SIGNUP_RESEND_PER_CLIENT = 2, 3
+    signup(client)
+    mail.outbox.clear()
+    assert [resend(client, "somchai.j@example.org").status_code for _ in range(3)] == [200, 200, 429]
+    assert len(mail.outbox) == 2
+    # Another client is limited by the address all the same; a third address from the first client by
+    # the client's own count (3 requests already).
+    assert resend(client, "somchai.j@example.org", ip="192.0.2.99").status_code == 429
+    assert resend(client, "other@example.org").status_code == 429
+    assert "โปรดรอหนึ่งชั่วโมง" in resend(client, "other@example.org").content.decode()
+    assert len(mail.outbox) == 2
+
+
+def test_the_login_page_asks_for_the_email_and_links_the_resend_page(client):
+    html = client.get("/accounts/login/").content.decode()
+    assert "ที่อยู่อีเมล" in html and 'inputmode="email"' in html
+    assert 'href="/accounts/signup/resend/"' in html

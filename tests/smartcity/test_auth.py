@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "Rain-over-Khon-Kaen-42"
 WRONG = "Rain-over-Khon-Kaen-41"
 LOCKED = "Too many failed attempts to log in. Please wait 15 minutes and try again."
-INVALID = "Please enter a correct username and password. Note that both fields may be case-sensitive."
+INVALID = "Please enter a correct email address and password. The password is case-sensitive."
 
 
 @pytest.fixture

@@ -51,7 +51,8 @@ def test_sarabun_is_found_by_the_static_finders():
 def test_login_page_has_csrf_and_a_translated_form(client):
     html = client.get("/accounts/login/").content.decode()
     assert 'name="csrfmiddlewaretoken"' in html
-    assert "ชื่อผู้ใช้" in html  # Username, from Django's Thai translation
+    assert "ที่อยู่อีเมล" in html  # the login field: people sign in with their e-mail address
+    assert "ชื่อผู้ใช้" not in html
 
 
 def test_unknown_page_is_404_with_a_thai_page(client):
