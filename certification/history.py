@@ -164,10 +164,32 @@ def describe(entry, *, for_applicant=True):
     return _("%(actor)s recorded a change.") % details
 
 
+# Mails the portal writes to staff, not to the applicant (their delivery is the committee's business).
+STAFF_MAIL_EVENTS = frozenset({"certification.evaluation.assigned"})
+# The moves whose note is written to the applicant (what to change, why it ends); the notes of the
+# bodies' other decisions are the committee's own.
+NOTES_FOR_APPLICANT = frozenset(
+    {
+        "certification.application.returned",
+        "certification.application.revision_requested",
+        "certification.application.rejected",
+        "certification.application.withdrawn",
+    }
+)
+
+
 def concerns_applicant(entry):
-    """Shown on the applicant's timeline: what concerns them, not the committee's inner workings."""
+    """Shown on the applicant's timeline: what concerns them, not the committee's inner workings (nor
+    the delivery of a mail written to staff)."""
     known = SENTENCES.get(entry.action)
-    return known is not None and known[0] == APPLICANT
+    if known is None or known[0] != APPLICANT:
+        return False
+    return (entry.data or {}).get("event") not in STAFF_MAIL_EVENTS
+
+
+def note_for_applicant(entry):
+    """The note of a move, where it is written to the applicant; otherwise nothing."""
+    return (entry.data or {}).get("note", "") if entry.action in NOTES_FOR_APPLICANT else ""
 
 
 def evaluators_may_read(entry, user):

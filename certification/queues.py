@@ -48,10 +48,26 @@ def screening_pending(queryset):
 
 def screening_passed(queryset):
     """In screening, and the latest screening passed: waiting for the committee to acknowledge the area
-    as a promotion zone."""
-    return queryset.alias(latest_screening=_latest_screening()).filter(
-        status=Status.SCREENING, latest_screening=ScreeningOutcome.PASSED
+    as a promotion zone. (An alias of its own: lists annotate ``latest_screening`` to show it, and an
+    alias of the same name would take the annotation out of their rows.)"""
+    return queryset.alias(passed_screening=_latest_screening()).filter(
+        status=Status.SCREENING, passed_screening=ScreeningOutcome.PASSED
     )
+
+
+def status_label(application):
+    """The application's state in words, telling "screening passed, awaiting the committee" apart from
+    "in screening" (from ``with_latest_screening``'s annotation where the list has it)."""
+    if application.status != Status.SCREENING:
+        return application.get_status_display()
+    if hasattr(application, "latest_screening"):
+        outcome = application.latest_screening
+    else:
+        latest = application.screenings.order_by("-screened_at", "-pk").first()
+        outcome = latest.outcome if latest else None
+    if outcome == ScreeningOutcome.PASSED:
+        return _("Screening passed: awaiting the committee")
+    return application.get_status_display()
 
 
 def without_evaluator(queryset):

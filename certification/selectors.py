@@ -29,6 +29,7 @@ from .enums import (
     ConflictOfInterest,
     DocumentKind,
     DocumentStatus,
+    Recommendation,
     ScreeningOutcome,
     Stage,
     Status,
@@ -196,6 +197,12 @@ def score_summary(application, assignments=None):
         "stdev": statistics.stdev(totals) if len(totals) > 1 else 0.0 if totals else None,
         "spread": max(totals) - min(totals) if totals else None,
         "recommendations": sorted({a.recommendation for a in done}),
+        # Each recommendation in words, with how many evaluators made it.
+        "recommendation_counts": [
+            (Recommendation(code).label, sum(a.recommendation == code for a in done))
+            for code in Recommendation.values
+            if any(a.recommendation == code for a in done)
+        ],
     }
     summary["disagreement"] = bool(done) and (
         len(summary["recommendations"]) > 1 or summary["spread"] > settings.CERTIFICATION_DISAGREEMENT_SPREAD

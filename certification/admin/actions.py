@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, gettext_lazy
 
-from .. import workflow
+from .. import queues, workflow
 from ..enums import Status
 from ..services import awards, review
 from ..services.core import WorkflowError
@@ -47,7 +47,7 @@ def decision_action(to_state, label):
             "title": label,
             "opts": modeladmin.model._meta,
             "form": form,
-            "applications": queryset,
+            "applications": [(application, queues.status_label(application)) for application in queryset],
             "action_name": request.POST.get("action"),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }

@@ -23,7 +23,7 @@ from smartcity.adminlog import change_sentence
 
 from .. import clock, queues, rules, selectors
 from ..downloads import attachment_response
-from ..enums import Component, ScreeningOutcome, Stage, Status
+from ..enums import Component, Stage, Status
 from ..history import describe, evaluators_may_read
 from ..models import Application, EvaluatorAssignment
 from ..sections import sections_for
@@ -193,12 +193,7 @@ class ApplicationAdmin(RulesAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
-        label = obj.get_status_display()
-        if (
-            obj.status == Status.SCREENING
-            and getattr(obj, "latest_screening", None) == ScreeningOutcome.PASSED
-        ):
-            label = _("Screening passed: awaiting the committee")
+        label = queues.status_label(obj)
         if clock.is_overdue(obj):
             return format_html('{} <strong class="overdue">⚠ {}</strong>', label, _("overdue"))
         return label

@@ -3,7 +3,9 @@ perhaps edited, or discards it. Acknowledgements of the applicant's own act (a p
 received) go out at once, once the submission is committed; one that cannot be delivered stays in the
 outbox as failed, for the secretariat to send again."""
 
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +21,29 @@ def _addresses(notification):
     return [line.strip() for line in notification.recipients.splitlines() if line.strip()]
 
 
+class Undeliverable(Exception):
+    """A mail that cannot be sent as it stands, said in the reader's language."""
+
+
+def _check_addresses(addresses):
+    if not addresses:
+        raise Undeliverable(_("The mail has no recipients."))
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise Undeliverable(_("Not an e-mail address: “%(address)s”.") % {"address": address}) from None
+
+
 def _deliver(locked, *, actor):
     """Sends a locked mail and records the delivery or the error, with its audit entry."""
     addresses = _addresses(locked)
     locked.released_by, locked.released_at = actor, timezone.now()
     try:
-        if not addresses:
-            raise ValueError(_("The mail has no recipients."))
+        _check_addresses(addresses)
         EmailMessage(locked.subject, locked.body, to=addresses).send()
+    except Undeliverable as exc:
+        locked.status, locked.error = NotificationStatus.FAILED, str(exc)
     except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and shown
         locked.status, locked.error = NotificationStatus.FAILED, f"{type(exc).__name__}: {exc}"
     else:
@@ -37,6 +54,7 @@ def _deliver(locked, *, actor):
         actor=actor,
         subject=locked.subject,
         recipients=addresses,
+        event=locked.event,
     )
 
 

@@ -16,7 +16,7 @@ from cities.models import Membership
 from .. import rules, selectors
 from ..enums import CLOSED_STATES, REVISING_STATES, WRITING_STATES, Stage, Status
 from ..forms import ApplicationCreateForm, DashboardFilterForm, WithdrawForm
-from ..history import concerns_applicant, describe
+from ..history import concerns_applicant, describe, note_for_applicant
 from ..models import Section
 from ..sections import sections_for, spec_for
 from ..services import core, drafting
@@ -76,7 +76,9 @@ def dashboard(request):
         application.labels = _status_labels(application.status)
         application.next = next_action(application)
         application.timeline = [
-            (entry, describe(entry)) for entry in application.audit_entries.all() if concerns_applicant(entry)
+            (entry, describe(entry), note_for_applicant(entry))
+            for entry in application.audit_entries.all()
+            if concerns_applicant(entry)
         ]
         application.requests = [
             (spec_for(application, s.key), s)
@@ -170,7 +172,10 @@ def detail(request, pk):
             "complete_count": sum(row["complete"] for row in rows),
             "attachments": application.attachments.all(),
             "next_action": next_action(application),
-            "timeline": [(entry, describe(entry)) for entry in selectors.applicant_timeline(application)],
+            "timeline": [
+                (entry, describe(entry), note_for_applicant(entry))
+                for entry in selectors.applicant_timeline(application)
+            ],
             "can_withdraw": rules.can_withdraw(request.user, application),
             "labels": _status_labels(application.status),
             "reference": selectors.latest_reference(application),

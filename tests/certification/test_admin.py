@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -174,3 +176,30 @@ def test_a_refused_screening_keeps_every_tick_and_note_and_says_what_is_wrong(cl
     application.refresh_from_db()
     assert application.status == Status.SCREENING
     assert AuditEntry.objects.count() == before
+
+
+def test_screening_passed_reads_apart_from_in_screening_in_the_queue_and_on_the_decision_page(
+    client, reference_data
+):
+    from certification.models import ChecklistItem
+
+    secretariat = UserFactory(role=Role.SECRETARIAT)
+    passed, pending = submitted_proposal(), submitted_proposal()
+    for application in (passed, pending):
+        core.transition(application, Status.SCREENING, actor=secretariat)
+    checklist = {
+        str(item.pk): {"met": True, "note": ""} for item in ChecklistItem.objects.filter(is_active=True)
+    }
+    review.record_screening(passed, actor=secretariat, outcome="passed", checklist=checklist)
+    client.force_login(secretariat)
+    changelist = reverse("admin:certification_application_changelist")
+    queue = client.get(changelist, {"queue": "screened"}).content.decode()
+    assert "ผ่านการคัดกรองแล้ว: รอคณะกรรมการ" in queue
+    everything = client.get(changelist).content.decode()
+    statuses = re.findall(r'<td class="field-status_label">([^<]*)', everything)
+    assert sorted(statuses) == ["ผ่านการคัดกรองแล้ว: รอคณะกรรมการ", "อยู่ระหว่างคัดกรอง"]
+    decide = client.post(
+        changelist, {"action": "move_to_promotion_zone", "_selected_action": [passed.pk, pending.pk]}
+    ).content.decode()
+    assert f"{passed} — ผ่านการคัดกรองแล้ว: รอคณะกรรมการ" in decide
+    assert f"{pending} — อยู่ระหว่างคัดกรอง" in decide

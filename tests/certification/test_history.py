@@ -9,7 +9,7 @@ from django.urls import reverse
 from certification import history
 from certification.enums import ConflictOfInterest, NotificationStatus, Role, ScreeningOutcome, Status
 from certification.models import AuditEntry, Notification
-from certification.services import outbox, review
+from certification.services import core, outbox, review
 from tests.conftest import PROJECT_DIR
 from tests.factories import ApplicationFactory, UserFactory
 
@@ -97,3 +97,28 @@ def test_an_evaluator_does_not_learn_who_else_declared_a_conflict(client):
     assert page.status_code == 200
     assert "ฉันเอง" in text
     assert "อีกคนหนึ่ง" not in text
+
+
+@pytest.mark.django_db
+def test_the_applicant_reads_neither_the_mail_sent_to_an_evaluator_nor_the_committees_notes(client):
+    """The evaluator's mail, released: the applicant's timeline says nothing of it. A note on the
+    working group's recommendation is the committee's; a note asking for revisions is the applicant's."""
+    application = ApplicationFactory(complete=True, status=Status.EVALUATION)
+    secretariat = UserFactory(role=Role.SECRETARIAT)
+    review.assign_evaluator(application, UserFactory(role=Role.EVALUATOR), actor=secretariat)
+    mail = Notification.objects.get(event="certification.evaluation.assigned")
+    outbox.release_notification(mail, actor=secretariat, subject="ขอให้ท่านประเมินแผน")
+    assert AuditEntry.objects.filter(action="certification.notification.sent").count() == 1
+    core.transition(application, Status.RECOMMENDED, actor=secretariat, note="บันทึกภายในของคณะทำงาน")
+    review.return_for_changes(
+        application, actor=secretariat, requests={"infrastructure": "ระบุงบ"}, note="โปรดแก้ไขงบลงทุน"
+    )
+    client.force_login(application.created_by)
+    for url in (reverse("apply:detail", args=[application.pk]), reverse("apply:dashboard")):
+        page = client.get(url).content.decode()
+        assert "ขอให้ท่านประเมินแผน" not in page, url
+        assert "บันทึกภายในของคณะทำงาน" not in page, url
+    assert "โปรดแก้ไขงบลงทุน" in client.get(reverse("apply:detail", args=[application.pk])).content.decode()
+    client.force_login(secretariat)
+    staff = client.get(reverse("admin:certification_application_history", args=[application.pk]))
+    assert "ขอให้ท่านประเมินแผน" in staff.content.decode()

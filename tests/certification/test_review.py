@@ -164,6 +164,7 @@ def test_evaluators_do_not_see_others_scores_before_submitting(client, plan_in_e
     )
     html = client.get(url).content.decode()
     assert '<td id="score-mean">75.0</td>' in html  # (90 + 60) / 2
+    assert "<td>เห็นชอบ (1), เห็นชอบในหลักการ โดยให้ปรับปรุง (1)</td>" in html  # in words, not codes
 
 
 def test_the_outbox_holds_mail_until_released(plan_in_evaluation):
@@ -199,8 +200,44 @@ def test_a_failed_delivery_is_recorded(plan_in_evaluation):
     outbox.release_notification(notification, actor=secretariat, recipients="")
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.FAILED
-    assert notification.error == "ValueError: จดหมายไม่มีผู้รับ"
+    assert notification.error == "จดหมายไม่มีผู้รับ"
     assert mail.outbox == []
+    outbox.release_notification(notification, actor=secretariat, recipients="a@example.com\nnot-an-email")
+    notification.refresh_from_db()
+    assert (notification.status, notification.error) == (
+        NotificationStatus.FAILED,
+        "ไม่ใช่ที่อยู่อีเมล: “not-an-email”",
+    )
+    assert mail.outbox == []
+
+
+def test_the_outbox_refuses_recipients_that_are_not_addresses_and_says_what_a_mail_is_about(
+    client, plan_in_evaluation
+):
+    from tests.certification.test_admin_crawl import page_data
+
+    application, secretariat = plan_in_evaluation
+    member_of(application.organisation)
+    review.return_for_changes(application, actor=secretariat, requests={"infrastructure": "ระบุงบลงทุนรายปี"})
+    notification = Notification.objects.get(application=application)
+    client.force_login(secretariat)
+    url = reverse("admin:certification_notification_change", args=[notification.pk])
+    page = client.get(url)
+    text = page.content.decode()
+    assert "ขอให้ปรับปรุงแผน" in text and "certification." not in text
+    data, _unknown = page_data(
+        page.context, {"recipients": "ok@example.com\nnot-an-email\n<script>x</script>"}
+    )
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["recipients"] == [
+        "ไม่ใช่ที่อยู่อีเมล: “not-an-email”, “<script>x</script>” เขียนที่อยู่บรรทัดละหนึ่งที่อยู่"
+    ]
+    before = notification.recipients
+    notification.refresh_from_db()
+    assert notification.recipients == before
+    listing = client.get(reverse("admin:certification_notification_changelist")).content.decode()
+    assert before.splitlines()[0] in listing
 
 
 def test_every_step_of_the_walk_leaves_an_audit_entry():
