@@ -1,6 +1,7 @@
 """Forms of the committee admin's decision pages."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..enums import Component, ConflictOfInterest, Recommendation, ScreeningOutcome
@@ -29,7 +30,8 @@ class DecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["resolution"]
         field.queryset = (
-            Resolution.objects.filter(meeting__body__in=bodies)
+            # Only meetings already held: a resolution is cited once it has been taken.
+            Resolution.objects.filter(meeting__body__in=bodies, meeting__date__lte=timezone.localdate())
             .select_related("meeting")
             .order_by("-meeting__date", "meeting__number", "number")
         )

@@ -7,7 +7,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from smartcity.thaidate import format_date
 
 from .. import rules, selectors, workflow
 from ..enums import Body, Status
@@ -37,7 +40,7 @@ def audit(application, action, *, actor, **data):
     return AuditEntry.objects.create(application=application, action=action, actor=actor, data=data)
 
 
-def _check_resolution(to_state, resolution):
+def _check_resolution(application, to_state, resolution):
     required = workflow.RESOLUTION_REQUIRED.get(to_state)
     allowed = required or workflow.RESOLUTION_ALLOWED.get(to_state, set())
     if required and resolution is None:
@@ -49,6 +52,20 @@ def _check_resolution(to_state, resolution):
         raise WorkflowError(
             _("A resolution of the %(body)s cannot move an application to “%(target)s”.")
             % {"body": resolution.meeting.get_body_display(), "target": Status(to_state).label}
+        )
+    if resolution is None:
+        return
+    meeting = resolution.meeting
+    if meeting.date > timezone.localdate():
+        raise WorkflowError(
+            _("%(meeting)s is set for %(date)s: its resolutions can be cited once it has met.")
+            % {"meeting": meeting, "date": format_date(meeting.date, language=get_language() or "th")}
+        )
+    agenda = meeting.applications.all()
+    if agenda.exists() and not agenda.filter(pk=application.pk).exists():
+        raise WorkflowError(
+            _("“%(application)s” is not on the agenda of %(meeting)s: add it to the meeting's agenda first.")
+            % {"application": application.title, "meeting": meeting}
         )
 
 
@@ -69,7 +86,7 @@ def transition(application, to_state, *, actor, note="", resolution=None, data=N
             _("An application that is “%(state)s” cannot be moved to “%(target)s” by you.")
             % {"state": Status(before).label, "target": Status(to_state).label}
         )
-    _check_resolution(to_state, resolution)
+    _check_resolution(locked, to_state, resolution)
     if to_state == Status.PROMOTION_ZONE and not selectors.has_passed_screening(locked):
         raise WorkflowError(_("Only an application that passed the screening can become a promotion zone."))
     if to_state in workflow.REASON_REQUIRED and not note.strip():

@@ -351,3 +351,29 @@ def test_overdue_applications_match_in_python_and_in_the_database(settings):
     assert overdue == {late.pk}
     assert [clock.is_overdue(a, today) for a in Application.objects.order_by("pk")] == [False, True, False]
     assert fresh.pk not in overdue
+
+
+def test_a_decision_cites_a_meeting_already_held_with_the_application_on_its_agenda(plan_in_evaluation):
+    application, secretariat = plan_in_evaluation
+    core.transition(application, Status.RECOMMENDED, actor=secretariat)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    upcoming = meeting_resolution(
+        Body.SUBCOMMITTEE, recorded_by=secretariat, number=2, year=2569, day=tomorrow
+    )
+    with pytest.raises(core.WorkflowError, match="จะอ้างมติของการประชุมนี้ได้เมื่อประชุมแล้ว"):
+        review.decide(
+            [application], resolution=upcoming, to_state=Status.SUBCOMMITTEE_APPROVED, actor=secretariat
+        )
+    held = meeting_resolution(Body.SUBCOMMITTEE, recorded_by=secretariat, number=1, year=2569)
+    other = ApplicationFactory(complete=True, status=Status.RECOMMENDED)
+    held.meeting.applications.set([other])
+    with pytest.raises(core.WorkflowError, match="ไม่อยู่ในระเบียบวาระ"):
+        review.decide(
+            [application], resolution=held, to_state=Status.SUBCOMMITTEE_APPROVED, actor=secretariat
+        )
+    application.refresh_from_db()
+    assert application.status == Status.RECOMMENDED
+    held.meeting.applications.add(application)
+    review.decide([application], resolution=held, to_state=Status.SUBCOMMITTEE_APPROVED, actor=secretariat)
+    application.refresh_from_db()
+    assert application.status == Status.SUBCOMMITTEE_APPROVED
