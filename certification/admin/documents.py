@@ -9,13 +9,16 @@ from django.contrib import admin, messages
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+from smartcity.thaidate import format_date
 
 from .. import rules, selectors
 from ..downloads import private_file_response
-from ..enums import DocumentKind, DocumentStatus
+from ..enums import AwardStatus, DocumentKind, DocumentStatus
 from ..models import Award, AwardRound, Document, Signatory
 from ..services import awards, rendering
 from ..services.core import WorkflowError
@@ -142,9 +145,19 @@ class AwardRoundAdmin(RulesAdmin):
 
 @admin.register(Award)
 class AwardAdmin(RulesAdmin):
-    list_display = ["certified_city", "round", "status", "awarded_on", "valid_until"]
+    list_display = ["certified_city", "round", "standing", "awarded_on", "valid_until"]
     list_filter = ["round", "status"]
     readonly_fields = [f.name for f in Award._meta.fields]
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def standing(self, obj):
+        """An active award of a ceremony still to come takes effect that day (as the verification page
+        and the registry say)."""
+        if obj.status == AwardStatus.ACTIVE and obj.awarded_on > timezone.localdate():
+            return _("In force from %(date)s") % {
+                "date": format_date(obj.awarded_on, language=get_language())
+            }
+        return obj.get_status_display()
 
 
 class ReasonForm(forms.Form):

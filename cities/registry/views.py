@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -26,10 +26,16 @@ PAGE_SIZE = 20
 BADGE_CACHE = "public, max-age=300"
 
 
-def shared(cache_control="no-cache"):
+def shared(cache_control="no-cache", *, daily=False):
     """Answers shared by anonymous visitors under the freshness number, per query string (the forms
-    check every parameter: what they do not know is a 400, never stored)."""
-    return cached_public_page(version=freshness.version, query=True, cache_control=cache_control)
+    check every parameter: what they do not know is a 400, never stored); and per day for answers whose
+    wording depends on the date (``daily``)."""
+    return cached_public_page(version=freshness.version, query=True, daily=daily, cache_control=cache_control)
+
+
+def takes_effect_later(city):
+    """Awarded in a round whose ceremony is still to come: the certification starts on that day."""
+    return city.status == CertifiedCityStatus.ACTIVE and city.certified_on > timezone.localdate()
 
 
 def details_public(record):
@@ -123,7 +129,7 @@ def zones(request):
 
 
 @require_safe
-@shared()
+@shared(daily=True)
 def area(request, pk):
     city = selectors.registry_area(pk)
     badge_url = request.build_absolute_uri(reverse("registry:badge", args=[pk]))
@@ -137,6 +143,7 @@ def area(request, pk):
     )
     context = {
         "city": city,
+        "takes_effect_later": takes_effect_later(city),
         "provinces": ordered_provinces(city),
         "details_public": details_public(city),
         "zone": selectors.zone_of(city),
@@ -306,7 +313,11 @@ def zones_csv(request):
 
 def badge_parts(city):
     left = _("Smart City Thailand")
-    if city.status == CertifiedCityStatus.ACTIVE and city.valid_until:
+    if takes_effect_later(city):
+        right = _("Certified from %(date)s") % {
+            "date": format_date(city.certified_on, language=translation.get_language())
+        }
+    elif city.status == CertifiedCityStatus.ACTIVE and city.valid_until:
         right = _("Certified until %(date)s") % {
             "date": format_date(city.valid_until, language=translation.get_language())
         }
@@ -320,7 +331,7 @@ def badge_width(city):
 
 
 @require_safe
-@shared(cache_control=BADGE_CACHE)
+@shared(cache_control=BADGE_CACHE, daily=True)
 def badge(request, pk):
     city = selectors.registry_area(pk)
     left, right = badge_parts(city)

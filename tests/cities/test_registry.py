@@ -378,3 +378,31 @@ def test_query_counts_do_not_grow_with_the_registry(client, settings, url):
         area(f"เมืองที่ {number}", owner=owner, provinces=("10", "52"))
         zone(f"เขตที่ {number}", owner=owner)
     assert count() == one
+
+
+def test_an_award_whose_ceremony_is_still_to_come_says_when_it_takes_effect(client):
+    """As the verification page says "not yet issued" before the ceremony, the area's page and its badge
+    say the certification starts that day, and the admin's list of awards says so too."""
+    import datetime
+
+    from django.utils import timezone
+
+    from certification.enums import Role
+    from tests.certification.awards_helpers import awarded, round_2565
+    from tests.factories import UserFactory
+
+    ceremony = timezone.localdate() + datetime.timedelta(days=40)
+    award_round = round_2565()
+    award_round.ceremony_date = ceremony
+    award_round.save(update_fields=["ceremony_date"])
+    award = awarded(award_round)
+    city = award.certified_city
+    page = get(client, f"/registry/areas/{city.pk}/").content.decode()
+    day = f"{ceremony.day} "
+    assert "การรับรองมีผลตั้งแต่พิธีมอบในวันที่" in page and day in page
+    assert "พื้นที่นี้ได้รับตราสัญลักษณ์เมืองอัจฉริยะประเทศไทย</p>" not in page.replace("\n", "").replace("  ", "")
+    badge = get(client, f"/registry/areas/{city.pk}/badge.svg").content.decode()
+    assert "รับรองตั้งแต่" in badge
+    client.force_login(UserFactory(role=Role.SECRETARIAT))
+    awards_list = client.get("/admin/certification/award/").content.decode()
+    assert "มีผลตั้งแต่" in awards_list
