@@ -183,6 +183,26 @@ class NotFoundAdminMixin(ThaiDateAdminMixin, QuietDeletionAdminMixin, Permission
             return super().delete_view(request, object_id, extra_context)
 
 
+def people_shown_by_name():
+    """A read-only field that names a user (who created, recorded, decided) links to that user's page in
+    Django's admin, which only superusers may open: every other role followed it to a 404. People are
+    shown by their names, unlinked. Called once from ``SmartCityConfig.ready``."""
+    from django.contrib.admin import helpers
+    from django.contrib.auth import get_user_model
+
+    if getattr(helpers.AdminReadonlyField.get_admin_url, "names_people", False):
+        return
+    linked = helpers.AdminReadonlyField.get_admin_url
+
+    def get_admin_url(self, remote_field, remote_obj):
+        if remote_field.model is get_user_model():
+            return str(remote_obj)
+        return linked(self, remote_field, remote_obj)
+
+    get_admin_url.names_people = True
+    helpers.AdminReadonlyField.get_admin_url = get_admin_url
+
+
 def describe_boolean_icons():
     """Django's yes/no icons in lists and read-only fields say "True", "False" or "None" to screen
     readers, whatever the language (their ``alt`` is not translated): these say ใช่, ไม่ใช่, ไม่ทราบ on Thai

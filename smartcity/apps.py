@@ -9,7 +9,7 @@ class SmartCityConfig(AppConfig):
     verbose_name = _("Smart City Thailand")
 
     def ready(self):
-        from .admin import describe_boolean_icons
+        from .admin import describe_boolean_icons, people_shown_by_name
         from .celery import prepare_filesystem_broker
         from .thaidate import install_buddhist_era_formats
 
@@ -17,6 +17,7 @@ class SmartCityConfig(AppConfig):
         # Django's own date formats (the admin, |date) write B.E. years on Thai pages.
         install_buddhist_era_formats()
         describe_boolean_icons()
+        people_shown_by_name()
         name_people_by_their_names()
 
 

@@ -44,6 +44,13 @@ class AwardRoundAdmin(RulesAdmin):
     inlines = [SignatoryInline]
     actions = ["render_documents"]
 
+    def get_list_display(self, request):
+        """The link to the round's documents, for those who may see them (the page is 404 to others)."""
+        shown = super().get_list_display(request)
+        if rules.may(request.user, "view", Document):
+            return shown
+        return [name for name in shown if name != "documents_link"]
+
     @admin.display(description=gettext_lazy("documents"))
     def documents_link(self, obj):
         url = reverse("admin:certification_awardround_documents", args=[obj.pk])

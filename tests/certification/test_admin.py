@@ -203,3 +203,25 @@ def test_screening_passed_reads_apart_from_in_screening_in_the_queue_and_on_the_
     ).content.decode()
     assert f"{passed} — ผ่านการคัดกรองแล้ว: รอคณะกรรมการ" in decide
     assert f"{pending} — อยู่ระหว่างคัดกรอง" in decide
+
+
+def test_no_role_is_shown_a_link_it_would_follow_to_a_404(client, reference_data):
+    """People on read-only fields are named, not linked to the user admin (superusers only); the
+    committee secretary's list of rounds has no link to documents it may not open."""
+    from tests.certification.awards_helpers import round_2565
+
+    application = submitted_proposal()
+    for role in (Role.SECRETARIAT, Role.COMMITTEE_SECRETARY):
+        client.force_login(UserFactory(role=role))
+        page = client.get(reverse("admin:certification_application_change", args=[application.pk]))
+        assert page.status_code == 200
+        assert "/admin/auth/user/" not in page.content.decode(), role
+        assert str(application.created_by) in page.content.decode()
+    award_round = round_2565()
+    rounds = reverse("admin:certification_awardround_changelist")
+    documents = reverse("admin:certification_awardround_documents", args=[award_round.pk])
+    assert client.get(documents).status_code == 404
+    assert documents not in client.get(rounds).content.decode()
+    client.force_login(UserFactory(role=Role.OFFICIAL))
+    assert documents in client.get(rounds).content.decode()
+    assert client.get(documents).status_code == 200
