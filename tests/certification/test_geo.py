@@ -46,6 +46,15 @@ def test_brackets_nested_thousands_deep_are_refused_with_a_message():
     assert message("[" * 5000 + "]" * 5000) == "The boundary is nested too deeply to be GeoJSON."
 
 
+def test_text_that_is_not_json_is_refused_with_where_it_stops_in_the_readers_language():
+    assert message('{"type": "Polygon",\n  coordinates: []}') == (
+        "The boundary is not valid GeoJSON: it cannot be read from line 2, character 3."
+    )
+    with translation.override("th"), pytest.raises(ValidationError) as caught:
+        validate_boundary("{'type'")
+    assert caught.value.messages == ["ขอบเขตไม่ใช่ GeoJSON ที่ถูกต้อง: อ่านไม่ได้ตั้งแต่บรรทัดที่ 1 อักขระที่ 2"]
+
+
 def test_features_nested_in_features_are_refused():
     assert message(nested_features(2)) == "The boundary must be a GeoJSON Polygon or MultiPolygon."
     assert message(nested_features(900)) == "The boundary must be a GeoJSON Polygon or MultiPolygon."
