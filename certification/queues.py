@@ -150,6 +150,12 @@ def _application_item(queue, user):
     return Item(str(queue.label), figures["count"], url, figures["oldest"], figures["overdue"])
 
 
+def _item(label, queryset, since, url):
+    """A queue of other things than applications: how many wait, and since when the oldest does."""
+    figures = queryset.aggregate(count=Count("pk"), oldest=Min(since))
+    return Item(str(label), figures["count"], url, figures["oldest"])
+
+
 def _changelist(name, **params):
     return reverse(f"admin:certification_{name}_changelist") + ("?" + urlencode(params) if params else "")
 
@@ -161,14 +167,16 @@ def work_queue(user):
     if Role.EVALUATOR in roles:
         own = EvaluatorAssignment.objects.filter(evaluator=user, application__status=Status.EVALUATION)
         items += [
-            Item(
-                str(_("Plans to evaluate: declare your interests first")),
-                own.filter(conflict=ConflictOfInterest.UNDECLARED).count(),
+            _item(
+                _("Plans to evaluate: declare your interests first"),
+                own.filter(conflict=ConflictOfInterest.UNDECLARED),
+                "assigned_at",
                 _changelist("evaluatorassignment", progress="undeclared"),
             ),
-            Item(
-                str(_("Evaluations to finish and submit")),
-                own.filter(conflict=ConflictOfInterest.NONE, submitted_at=None).count(),
+            _item(
+                _("Evaluations to finish and submit"),
+                own.filter(conflict=ConflictOfInterest.NONE, submitted_at=None),
+                "assigned_at",
                 _changelist("evaluatorassignment", progress="draft"),
             ),
         ]
@@ -177,13 +185,15 @@ def work_queue(user):
             (NotificationStatus.HELD, _("Mail waiting for release in the outbox")),
             (NotificationStatus.FAILED, _("Mail that could not be delivered")),
         ):
-            count = Notification.objects.filter(status=status).count()
-            items.append(Item(str(label), count, _changelist("notification", status__exact=status)))
+            waiting = Notification.objects.filter(status=status)
+            items.append(
+                _item(label, waiting, "created_at", _changelist("notification", status__exact=status))
+            )
     if rules.may(user, "change", Document):
         for status, label in (
             (DocumentStatus.PENDING, _("Documents waiting to be rendered")),
             (DocumentStatus.FAILED, _("Documents whose rendering failed")),
         ):
-            count = Document.objects.filter(status=status).count()
-            items.append(Item(str(label), count, _changelist("document", status__exact=status)))
+            waiting = Document.objects.filter(status=status)
+            items.append(_item(label, waiting, "created_at", _changelist("document", status__exact=status)))
     return items

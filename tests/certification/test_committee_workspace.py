@@ -299,15 +299,20 @@ def test_each_role_sees_what_waits_for_it_with_links_to_the_list(english):
     screened = ApplicationFactory(complete=True, status=Status.SCREENING)
     Screening.objects.create(application=screened, outcome=ScreeningOutcome.PASSED, screened_by=secretariat)
     in_screening = ApplicationFactory(complete=True, status=Status.SCREENING)
+    Notification.objects.create(
+        application=screened, event="x", recipients="a@example.com", subject="s", body="."
+    )
     english.force_login(secretariat)
     page = english.get("/admin/").content.decode()
     queue = page.split('id="work-queue"')[1].split("</table>")[0]
-    rows = {
-        html.unescape(label): count
-        for label, count in re.findall(
-            r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>\s*<td class="count">(\d+)</td>', queue
-        )
-    }
+    found = re.findall(
+        r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>\s*<td class="count">(\d+)</td>\s*<td>([^<]*)</td>',
+        queue,
+    )
+    rows = {html.unescape(label): count for label, count, _since in found}
+    since = {html.unescape(label): oldest for label, _count, oldest in found}
+    assert since["Mail waiting for release in the outbox"] != "—"  # the oldest mail's day
+    assert since["Proposals submitted: start the screening"] != "—"
     assert rows["Proposals submitted: start the screening"] == "3"
     assert rows["In screening: record the screening"] == "1"
     assert rows["Screening passed: awaiting the committee's acknowledgement as a promotion zone"] == "1"
