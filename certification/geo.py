@@ -62,10 +62,10 @@ def validate_boundary(text: str) -> dict:
     except RecursionError:
         raise ValidationError(_("The boundary is nested too deeply to be GeoJSON.")) from None
     except json.JSONDecodeError as exc:  # said in the reader's language, where it stops making sense
-        raise ValidationError(
-            _("The boundary is not valid GeoJSON: it cannot be read from line %(line)s, character %(column)s.")
-            % {"line": exc.lineno, "column": exc.colno}
-        ) from None
+        message = _(
+            "The boundary is not valid GeoJSON: it cannot be read from line %(line)s, character %(column)s."
+        )
+        raise ValidationError(message % {"line": exc.lineno, "column": exc.colno}) from None
     except ValueError:
         raise ValidationError(_("The boundary is not valid GeoJSON.")) from None
     min_lon, min_lat, max_lon, max_lat = THAILAND_BBOX

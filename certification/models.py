@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -41,6 +42,10 @@ def private_storage():
     return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "private")
 
 
+# An award's validity, at most (the programme publishes none; the round sets it, two years by default).
+MAX_VALIDITY_YEARS = 10
+
+
 class AwardRound(models.Model):
     """The annual batch in which areas receive the logo, labelled by Buddhist year ("ประจำปี 2565")
     even when the ceremony falls in the next calendar year."""
@@ -68,6 +73,13 @@ class AwardRound(models.Model):
     def __str__(self):
         return _("Award round %(year)s") % {"year": self.year}
 
+    def clean(self):
+        super().clean()
+        if self.validity_years is not None and self.validity_years > MAX_VALIDITY_YEARS:
+            raise ValidationError(
+                {"validity_years": _("At most %(years)s years.") % {"years": MAX_VALIDITY_YEARS}}
+            )
+
 
 class IntakeRound(models.Model):
     """Applications are taken all year and handled in numbered rounds: "รอบที่ 1/2563"."""
@@ -85,6 +97,11 @@ class IntakeRound(models.Model):
 
     def __str__(self):
         return _("Round %(number)s/%(year)s") % {"number": self.number, "year": self.year}
+
+    def clean(self):
+        super().clean()
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            raise ValidationError({"closes_on": _("The round cannot close before it opens.")})
 
 
 class Application(models.Model):

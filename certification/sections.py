@@ -22,7 +22,7 @@ from cities import maps
 from cities.enums import CityType, Domain
 from cities.forms import ProvinceMultipleChoiceField, ProvincePicker
 from cities.models import Province
-from smartcity.forms import ThaiDecimalField, ThaiIntegerField
+from smartcity.forms import BuddhistYearField, ThaiDecimalField, ThaiIntegerField
 
 from .enums import Stage
 from .geo import boundary_rings, validate_boundary
@@ -256,8 +256,8 @@ class ProjectForm(forms.Form):
     name = forms.CharField(label=_("Service or project"), max_length=255)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
     budget_baht = ThaiDecimalField(label=_("Budget (baht)"), max_digits=15, decimal_places=2, min_value=0)
-    start_year = ThaiIntegerField(label=_("From (B.E.)"), **BE_YEAR)
-    end_year = ThaiIntegerField(label=_("To (B.E.)"), **BE_YEAR)
+    start_year = BuddhistYearField(label=_("From (B.E.)"), **BE_YEAR)
+    end_year = BuddhistYearField(label=_("To (B.E.)"), **BE_YEAR)
     partners = forms.CharField(label=_("Partners"), max_length=500, required=False)
 
     def clean(self):
@@ -281,7 +281,7 @@ class IndicatorForm(forms.Form):
     unit = forms.CharField(label=_("Unit"), max_length=64)
     baseline = ThaiDecimalField(label=_("Baseline"), max_digits=15, decimal_places=2)
     target = ThaiDecimalField(label=_("Target"), max_digits=15, decimal_places=2)
-    target_year = ThaiIntegerField(label=_("Target year (B.E.)"), **BE_YEAR)
+    target_year = BuddhistYearField(label=_("Target year (B.E.)"), **BE_YEAR)
 
 
 ProjectFormSet = formset_factory(

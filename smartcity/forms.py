@@ -35,6 +35,24 @@ class ThaiIntegerField(forms.IntegerField):
         return super().to_python(_normalise_number(value))
 
 
+class BuddhistYearField(ThaiIntegerField):
+    """A year of the Buddhist Era (``2569``, ``๒๕๖๙``), between ``min_value`` and ``max_value``; a year
+    of the Common Era typed instead gets a message that gives the year meant."""
+
+    default_error_messages = {
+        "common_era": _("%(year)s is a year of the Common Era: type the Buddhist Era year, %(intended)s."),
+    }
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and self.min_value is not None and value < self.min_value:
+            intended = value + BE_OFFSET
+            if self.min_value <= intended <= (self.max_value or intended):
+                message = self.error_messages["common_era"]
+                params = {"year": value, "intended": intended}
+                raise forms.ValidationError(message, code="common_era", params=params)
+
+
 class ThaiDecimalField(forms.DecimalField):
     widget = forms.TextInput
 

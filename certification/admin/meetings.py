@@ -36,6 +36,7 @@ class ResolutionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["number"].required = False
+        self.fields["number"].label = _("Meeting number")
         self.fields["number"].help_text = _("Leave empty for the next number.")
 
 
@@ -74,6 +75,7 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["number"].required = False
+        self.fields["number"].label = _("Meeting number")
         self.fields["number"].help_text = _("Leave empty for the next number of this body in this year.")
 
     def clean(self):

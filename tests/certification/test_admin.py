@@ -225,3 +225,20 @@ def test_no_role_is_shown_a_link_it_would_follow_to_a_404(client, reference_data
     client.force_login(UserFactory(role=Role.OFFICIAL))
     assert documents in client.get(rounds).content.decode()
     assert client.get(documents).status_code == 200
+
+
+def test_rounds_refuse_a_validity_out_of_reason_and_dates_out_of_order(client):
+    from tests.certification.awards_helpers import round_2565
+    from tests.certification.test_admin_crawl import page_data
+
+    client.force_login(UserFactory(role=Role.SECRETARIAT))
+    award_round = round_2565()
+    url = reverse("admin:certification_awardround_change", args=[award_round.pk])
+    data, _unknown = page_data(client.get(url).context, {"validity_years": 1000})
+    response = client.post(url, data)
+    assert response.context["adminform"].form.errors["validity_years"] == ["ไม่เกิน 10 ปี"]
+    add = reverse("admin:certification_intakeround_add")
+    values = {"year": "2570", "number": "1", "opens_on": "01/06/2570", "closes_on": "01/01/2570"}
+    data, _unknown = page_data(client.get(add).context, values)
+    response = client.post(add, data)
+    assert response.context["adminform"].form.errors["closes_on"] == ["วันปิดรับสมัครต้องไม่ก่อนวันเปิดรับสมัคร"]
