@@ -2,6 +2,7 @@
 may see is decided by ``rules`` (``rules.applications_of``, ``rules.visible``)."""
 
 import difflib
+import re
 import statistics
 from dataclasses import dataclass
 from decimal import Decimal
@@ -128,17 +129,50 @@ def completeness_problems(application):
     return problems
 
 
+# What a Thai reader sees as one piece: a consonant with its leading vowel, the marks above and below it
+# and a following sara a, aa or am; a Latin word or a number; a run of spaces; any other character.
+# Thai has no spaces between words, so a diff by these pieces never splits a vowel from its consonant.
+PIECES = re.compile(
+    r"[เแโใไ]?[\u0e01-\u0e2e][\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*[ะาำ]?[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]*"
+    r"|[A-Za-z0-9.,]+|\s+|.",
+    re.S,
+)
+# Below this likeness the two texts are shown whole, old then new: interleaved, they would not read.
+DIFF_INTERLEAVED_FROM = 0.5
+
+
 def _inline_diff(old, new):
-    """HTML marking what was removed and added, by character (Thai has no spaces between words)."""
-    parts = []
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    """HTML marking what was removed and added, piece by piece (``PIECES``)."""
+    a, b = PIECES.findall(old), PIECES.findall(new)
+    matcher = difflib.SequenceMatcher(a=a, b=b, autojunk=False)
+    if matcher.ratio() < DIFF_INTERLEAVED_FROM:
+        removed = f"<del>{escape(old)}</del> " if old else ""
+        return mark_safe(removed + (f"<ins>{escape(new)}</ins>" if new else ""))  # noqa: S308 - escaped
+    # Runs of (removed, added, kept); a single kept piece between two changes joins them.
+    runs = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(escape(old[a1:a2]))
-        if op in ("delete", "replace"):
-            parts.append(f"<del>{escape(old[a1:a2])}</del>")
-        if op in ("insert", "replace"):
-            parts.append(f"<ins>{escape(new[b1:b2])}</ins>")
+            runs.append(["", "", "".join(a[a1:a2]), a2 - a1])
+        else:
+            runs.append(["".join(a[a1:a2]), "".join(b[b1:b2]), "", 0])
+    merged = []
+    for index, run in enumerate(runs):
+        between = 0 < index < len(runs) - 1 and run[3] == 1
+        if run[2] and between and merged and not merged[-1][2]:
+            merged[-1][0] += run[2]
+            merged[-1][1] += run[2]
+        elif not run[2] and merged and not merged[-1][2]:
+            merged[-1][0] += run[0]
+            merged[-1][1] += run[1]
+        else:
+            merged.append(run)
+    parts = []
+    for removed, added, kept, _count in merged:
+        parts.append(escape(kept))
+        if removed:
+            parts.append(f"<del>{escape(removed)}</del>")
+        if added:
+            parts.append(f"<ins>{escape(added)}</ins>")
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
 
 

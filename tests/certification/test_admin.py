@@ -41,7 +41,7 @@ def test_staff_see_what_changed_between_versions(client, resubmitted):
     assert url in change
     html = client.get(url).content.decode()
     assert "ฉบับที่ 1 → ฉบับที่ 2" in html
-    assert "ลดฝุ่น PM2.5 ร้อยละ <del>3</del><ins>4</ins>0" in html
+    assert "ลดฝุ่น PM2.5 ร้อยละ <del>30</del><ins>40</ins>" in html
 
 
 def test_applicants_and_unassigned_evaluators_cannot_compare(client, resubmitted):

@@ -187,7 +187,7 @@ def test_return_reopens_only_the_flagged_sections_and_resubmission_keeps_both_ve
     assert [(c["section"], c["label"], c["old"], c["new"]) for c in changes] == [
         ("วิสัยทัศน์และเป้าหมาย", "เป้าหมาย", "ลดฝุ่น PM2.5 ร้อยละ 30", "ลดฝุ่น PM2.5 ร้อยละ 40 ภายในปี 2570")
     ]
-    assert str(changes[0]["html"]) == "ลดฝุ่น PM2.5 ร้อยละ <del>3</del><ins>4</ins>0<ins> ภายในปี 2570</ins>"
+    assert str(changes[0]["html"]) == "ลดฝุ่น PM2.5 ร้อยละ <del>30</del><ins>40 ภายในปี 2570</ins>"
     reopened = [s for s in second.snapshot["sections"] if s["applicant_response"]]
     assert [(s["key"], s["applicant_response"]) for s in reopened] == [("vision", "ปรับเป้าหมายเป็นร้อยละ 40")]
     assert not Section.objects.filter(application=application, reopened=True).exists()
@@ -258,3 +258,19 @@ def test_an_applicant_cannot_make_staff_moves():
         core.transition(application, Status.SCREENING, actor=application.created_by)
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
+
+
+def test_a_thai_change_is_marked_whole_never_a_vowel_apart_from_its_consonant():
+    from certification.selectors import _inline_diff
+
+    assert str(_inline_diff("วิสัยทัศน์ของแผน", "วิสัยทัศน์ฉบับปรับปรุง")) == (
+        "วิสัยทัศน์<del>ของแผน</del><ins>ฉบับปรับปรุง</ins>"
+    )
+    assert str(_inline_diff("เมืองน่าอยู่ เปลอดฝุ่น", "เมืองแผนน่าอยู่ ปลอดฝุ่น")) == (
+        "เมือง<ins>แผน</ins>น่าอยู่ <del>เป</del><ins>ป</ins>ลอดฝุ่น"
+    )
+    # Texts with little in common are shown whole, the old one then the new one.
+    assert (
+        str(_inline_diff("เมืองน่าอยู่", "แผนใหม่ทั้งหมด <b>"))
+        == "<del>เมืองน่าอยู่</del> <ins>แผนใหม่ทั้งหมด &lt;b&gt;</ins>"
+    )
