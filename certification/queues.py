@@ -15,8 +15,25 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from . import clock, rules
-from .enums import ConflictOfInterest, DocumentStatus, NotificationStatus, Role, ScreeningOutcome, Status
-from .models import Application, Document, EvaluatorAssignment, Notification, Screening
+from .enums import (
+    ConflictOfInterest,
+    DocumentStatus,
+    NotificationStatus,
+    RenewalStatus,
+    ReportStatus,
+    Role,
+    ScreeningOutcome,
+    Status,
+)
+from .models import (
+    Application,
+    Document,
+    EvaluatorAssignment,
+    Notification,
+    ProgressReport,
+    Renewal,
+    Screening,
+)
 
 
 def with_latest_screening(queryset):
@@ -163,6 +180,28 @@ def work_queue(user):
         ):
             count = Notification.objects.filter(status=status).count()
             items.append(Item(str(label), count, _changelist("notification", status__exact=status)))
+    if Role.SECRETARIAT in roles:
+        submitted = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED)
+        figures = submitted.aggregate(count=Count("pk"), oldest=Min("state_entered_at"))
+        items.append(
+            Item(
+                str(_("Progress reports submitted: assess them")),
+                figures["count"],
+                _changelist("progressreport", status__exact=ReportStatus.SUBMITTED),
+                figures["oldest"],
+            )
+        )
+    if roles & {Role.SECRETARIAT, Role.COMMITTEE_SECRETARY}:
+        waiting = Renewal.objects.filter(status=RenewalStatus.REQUESTED)
+        figures = waiting.aggregate(count=Count("pk"), oldest=Min("requested_at"))
+        items.append(
+            Item(
+                str(_("Requests for renewal: for the committee's resolution")),
+                figures["count"],
+                _changelist("renewal", status__exact=RenewalStatus.REQUESTED),
+                figures["oldest"],
+            )
+        )
     if rules.may(user, "change", Document):
         for status, label in (
             (DocumentStatus.PENDING, _("Documents waiting to be rendered")),
