@@ -75,7 +75,11 @@ def assessed_report(award, year=2567, *, assessed_progress=62.5, scores=None):
 
 def committee_resolution(number=1, year=2567, day=datetime.date(2024, 11, 20)):
     return meeting_resolution(
-        Body.COMMITTEE, recorded_by=UserFactory(role=Role.COMMITTEE_SECRETARY), number=number, year=year, day=day
+        Body.COMMITTEE,
+        recorded_by=UserFactory(role=Role.COMMITTEE_SECRETARY),
+        number=number,
+        year=year,
+        day=day,
     )
 
 
