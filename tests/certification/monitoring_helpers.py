@@ -28,7 +28,7 @@ SCORES = {"vision": 80, "infrastructure": 70, "data_platform": 60, "services": 7
 def awarded_with_plan(award_round=None, title="ลำปางเมืองน่าอยู่อัจฉริยะ"):
     """An award (round 2565 by default: 9 January 2023 to 9 January 2025) of an application whose plan
     has two domains with one indicator each."""
-    award_round = award_round or round_2565()
+    award_round = award_round or AwardRound.objects.filter(year=2565).first() or round_2565()
     application = ApplicationFactory(
         status=Status.ENDORSED, complete=True, title=title, sections={**COMPLETE_PROPOSAL, **PLAN}
     )
@@ -84,4 +84,6 @@ def committee_resolution(number=1, year=2567, day=datetime.date(2024, 11, 20)):
 
 
 def round_2567():
-    return AwardRound.objects.create(year=2567, ceremony_date=datetime.date(2025, 1, 15))
+    return AwardRound.objects.get_or_create(
+        year=2567, defaults={"ceremony_date": datetime.date(2025, 1, 15)}
+    )[0]
