@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from cities.models import ProgressIndex
 
 from .. import progress, rules, workflow
-from ..enums import Component, ReportStatus
+from ..enums import REPORT_WRITING_STATES, Component, ReportStatus
 from ..models import ProgressReport, ReportEvidence, ReportVersion
 from ..uploads import ALLOWED_TYPES, check_upload
 from . import outbox
@@ -79,8 +79,15 @@ def save_report(report, content, *, actor, expected_version):
             "updated_at": timezone.now(),
             "updated_by": actor,
         }
-        if not ProgressReport.objects.filter(pk=report.pk, version=expected_version).update(**values):
-            raise EditConflict(ProgressReport.objects.select_related("updated_by").get(pk=report.pk))
+        # The status in the same UPDATE: a draft submitted by a colleague a moment ago is not overwritten.
+        writable = ProgressReport.objects.filter(
+            pk=report.pk, version=expected_version, status__in=REPORT_WRITING_STATES
+        )
+        if not writable.update(**values):
+            current = ProgressReport.objects.select_related("updated_by").get(pk=report.pk)
+            if current.status not in REPORT_WRITING_STATES:
+                raise WorkflowError(_("This report cannot be changed now."))
+            raise EditConflict(current)
     report.refresh_from_db()
     return report, form
 

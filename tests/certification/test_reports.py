@@ -352,3 +352,14 @@ def test_assessed_reports_of_an_expired_award_stay_readable():
     monitoring.expire_awards(today=datetime.date(2025, 1, 10))
     report.refresh_from_db()
     assert report.status == ReportStatus.ASSESSED
+
+
+def test_a_colleagues_late_autosave_does_not_touch_a_report_just_submitted():
+    award = awarded_with_plan()
+    report = filed_report(award)  # saved once (version 1), then submitted
+    stale = ProgressReport.objects.get(pk=report.pk)
+    stale.status = ReportStatus.DRAFT  # as a request that read it just before the submission
+    with pytest.raises(WorkflowError, match="ขณะนี้แก้ไขรายงานนี้ไม่ได้"):
+        reporting.save_report(stale, {"summary": ["ทับ"]}, actor=applicant_of(award), expected_version=1)
+    report.refresh_from_db()
+    assert (report.status, report.data["summary"]) == (ReportStatus.SUBMITTED, ["ปีแรกของแผน"])
