@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The five components of a plan live in cities: the public progress index of the registry names them too.
+from cities.enums import Component  # noqa: F401
+
 
 class Role(models.TextChoices):
     """Staff roles; each is a permission group of the same name, created by a migration.
@@ -83,16 +86,6 @@ class Recommendation(models.TextChoices):
     NOT_APPROVE = "not_approve", _("Do not approve")
 
 
-class Component(models.TextChoices):
-    """The five components of a plan, each scored 0–100 by the evaluators."""
-
-    VISION = "vision", _("Vision, goals and target area")
-    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
-    DATA_PLATFORM = "data_platform", _("City data platform")
-    SERVICES = "services", _("Smart city services")
-    MANAGEMENT = "management", _("Management and investment model")
-
-
 class NotificationStatus(models.TextChoices):
     HELD = "held", _("Held for review")
     SENT = "sent", _("Sent")
@@ -139,3 +132,30 @@ class Validity(models.TextChoices):
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
     SUPERSEDED = "superseded", _("Superseded")
+
+
+class ReportStatus(models.TextChoices):
+    """The states of a yearly progress report; the allowed moves are in workflow.REPORT_TRANSITIONS."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ASSESSED = "assessed", _("Assessed")
+    RETURNED = "returned", _("Returned for changes")
+
+
+# States in which the organisation writes its report.
+REPORT_WRITING_STATES = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
+
+
+class ReminderStage(models.TextChoices):
+    """The reminders of a report that is due, each sent once (``monitoring.send_report_reminders``)."""
+
+    DUE_SOON = "due_soon", _("Due soon")
+    DUE_TODAY = "due_today", _("Due today")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class RenewalStatus(models.TextChoices):
+    REQUESTED = "requested", _("Waiting for the committee")
+    RENEWED = "renewed", _("Renewed")
+    DECLINED = "declined", _("Declined")

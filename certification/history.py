@@ -113,6 +113,57 @@ SENTENCES = {
         STAFF,
         lambda: _("%(actor)s queued %(count)s documents of %(year)s for rendering."),
     ),
+    "certification.award.revoked": (
+        APPLICANT,
+        lambda: _("%(actor)s recorded the committee's revocation of the award (%(resolution)s): %(reason)s"),
+    ),
+    "certification.report.opened": (
+        APPLICANT,
+        lambda: _("%(actor)s opened the progress report of %(year)s."),
+    ),
+    "certification.report.evidence_added": (
+        APPLICANT,
+        lambda: _("%(actor)s attached “%(name)s” to the progress report of %(year)s."),
+    ),
+    "certification.report.evidence_removed": (
+        APPLICANT,
+        lambda: _("%(actor)s removed “%(name)s” from the progress report of %(year)s."),
+    ),
+    "certification.report.submitted": (
+        APPLICANT,
+        lambda: _("%(actor)s submitted the progress report of %(year)s (version %(version)s)."),
+    ),
+    "certification.report.assessed": (
+        APPLICANT,
+        lambda: _(
+            "%(actor)s assessed the progress report of %(year)s: progress index %(index)s %%, plan "
+            "progress %(progress)s %%."
+        ),
+    ),
+    "certification.report.returned": (
+        APPLICANT,
+        lambda: _("%(actor)s returned the progress report of %(year)s for changes."),
+    ),
+    "certification.renewal.requested": (
+        APPLICANT,
+        lambda: _(
+            "%(actor)s asked for the renewal of the certification, from the progress report of %(year)s "
+            "(plan progress %(progress)s %%)."
+        ),
+    ),
+    "certification.renewal.renewed": (
+        APPLICANT,
+        lambda: _(
+            "%(actor)s recorded the committee's renewal of the certification (%(resolution)s): valid until "
+            "%(valid_until)s."
+        ),
+    ),
+    "certification.renewal.declined": (
+        APPLICANT,
+        lambda: _(
+            "%(actor)s recorded the committee's decision not to renew the certification (%(resolution)s)."
+        ),
+    ),
     "certification.resolution.recorded": (STAFF, lambda: _("%(actor)s recorded %(resolution)s.")),
     "certification.resolution.changed": (STAFF, lambda: _("%(actor)s corrected %(resolution)s.")),
 }

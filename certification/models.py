@@ -1,6 +1,6 @@
 """Rounds, applications, reviews, awards and documents. This app uses ``cities``, never the reverse.
 
-One file of about 600 lines on purpose: the models are declarations (fields, constraints, labels) that
+One file of about 800 lines on purpose: the models are declarations (fields, constraints, labels) that
 refer to each other throughout, and reading them side by side is how one learns the schema; the logic
 that works on them lives in the services, selectors and rules.
 """
@@ -30,6 +30,9 @@ from .enums import (
     DocumentStatus,
     NotificationStatus,
     Recommendation,
+    ReminderStage,
+    RenewalStatus,
+    ReportStatus,
     ScreeningOutcome,
     Stage,
     Status,
@@ -63,6 +66,15 @@ class AwardRound(models.Model):
     )
     validity_years = models.PositiveSmallIntegerField(
         _("validity of the award (years)"), default=2, validators=[MinValueValidator(1)]
+    )
+    report_due_on = models.DateField(
+        _("first progress report due on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Each award of the round reports its progress once a year: first on this day, then on the same "
+            "day of every following year while it is valid. Empty: on each anniversary of the award."
+        ),
     )
 
     class Meta:
@@ -524,9 +536,11 @@ class Award(models.Model):
     round = models.ForeignKey(
         AwardRound, verbose_name=_("award round"), on_delete=models.PROTECT, related_name="awards"
     )
-    certified_city = models.OneToOneField(
+    # An area keeps its registry record across renewals: each renewal's award points at the same record,
+    # which carries the current validity and status.
+    certified_city = models.ForeignKey(
         "cities.CertifiedCity", verbose_name=_("certified smart city"), on_delete=models.PROTECT,
-        related_name="award",
+        related_name="awards",
     )  # fmt: skip
     status = models.CharField(
         _("status"), max_length=16, choices=AwardStatus.choices, default=AwardStatus.ACTIVE
@@ -541,6 +555,11 @@ class Award(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("awarded by"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    revocation_resolution = models.ForeignKey(
+        "Resolution", verbose_name=_("revoked by resolution"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("award")
@@ -628,3 +647,195 @@ class Document(models.Model):
 
     def __str__(self):
         return self.serial
+
+
+# --- After the award: yearly progress reports, their reminders, and renewal.
+
+
+class ProgressReport(models.Model):
+    """An awarded area's yearly report of progress on its plan, written by its organisation and assessed
+    by the secretariat. ``data`` is what was typed (a draft keeps it even while incomplete, like a
+    section); ``indicators`` are the plan's indicators as they stood when the report was opened, so that
+    the report reads the same later. Only ``services.reporting.transition`` changes ``status``."""
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("award"), on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("year (B.E.)"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    indicators = models.JSONField(_("indicators of the plan"), default=list, blank=True)
+    data = models.JSONField(_("content"), default=dict, blank=True)
+    is_complete = models.BooleanField(_("complete"), default=False)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(_("saved"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saved by"), on_delete=models.SET_NULL, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    state_entered_at = models.DateTimeField(_("in this state since"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
+    # The secretariat's assessment: a score per component, and the plan's progress as it finds it.
+    scores = models.JSONField(_("scores"), default=dict, blank=True)
+    assessed_progress = models.DecimalField(
+        _("plan progress, assessed (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    index = models.DecimalField(
+        _("progress index (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    assessment_comment = models.TextField(_("assessment"), blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assessed by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    assessed_at = models.DateTimeField(_("assessed"), null=True, blank=True)
+    reviewer_request = models.TextField(_("what must change"), blank=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["-year", "due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["award", "year"], name="progress_report_unique_year_per_award")
+        ]
+        indexes = [models.Index(fields=["status", "due_on"])]
+
+    def __str__(self):
+        return _("Progress report %(year)s: %(area)s") % {
+            "year": self.year,
+            "area": self.award.certified_city.name_th,
+        }
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.report_id}/{uuid.uuid4().hex}"
+
+
+class ReportEvidence(models.Model):
+    """A file attached to a progress report as evidence, under the same rules as an application's."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, storage=private_storage, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReportVersion(models.Model):
+    """A progress report as submitted, frozen: one per submission."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    snapshot = models.JSONField(_("content"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="report_version_unique_number")
+        ]
+
+    def __str__(self):
+        return _("Version %(number)s") % {"number": self.number}
+
+
+class ReportReminder(models.Model):
+    """A reminder sent about a report: at most one per report and stage (the unique constraint holds even
+    when two runs of the daily task overlap)."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    stage = models.CharField(_("reminder"), max_length=16, choices=ReminderStage.choices)
+    sent_on = models.DateField(_("sent on"))
+    notification = models.ForeignKey(
+        Notification, verbose_name=_("mail"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["sent_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "stage"], name="report_reminder_once_per_stage")
+        ]
+
+    def __str__(self):
+        return f"{self.report_id} {self.stage}"
+
+
+class Renewal(models.Model):
+    """An organisation's request to renew its award as it nears expiry, from its latest assessed report,
+    and the committee's decision on it: renewed (a new award supersedes this one) or declined."""
+
+    award = models.ForeignKey(
+        Award, verbose_name=_("award"), on_delete=models.PROTECT, related_name="renewals"
+    )
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("progress report"), on_delete=models.PROTECT, related_name="renewals"
+    )
+    progress = models.DecimalField(_("plan progress, assessed (%)"), max_digits=5, decimal_places=2)
+    status = models.CharField(
+        _("status"), max_length=16, choices=RenewalStatus.choices, default=RenewalStatus.REQUESTED
+    )
+    note = models.TextField(_("the organisation's note"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    resolution = models.ForeignKey(
+        Resolution, verbose_name=_("resolution"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="renewals",
+    )  # fmt: skip
+    decision_note = models.TextField(_("note or reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    new_award = models.OneToOneField(
+        Award, verbose_name=_("new award"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="renewed_from",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("renewal")
+        verbose_name_plural = _("renewals")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["award"],
+                condition=models.Q(status="requested"),
+                name="renewal_one_open_request_per_award",
+            )
+        ]
+
+    def __str__(self):
+        return _("Renewal of %(area)s") % {"area": self.award.certified_city.name_th}

@@ -15,8 +15,25 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from . import clock, rules
-from .enums import ConflictOfInterest, DocumentStatus, NotificationStatus, Role, ScreeningOutcome, Status
-from .models import Application, Document, EvaluatorAssignment, Notification, Screening
+from .enums import (
+    ConflictOfInterest,
+    DocumentStatus,
+    NotificationStatus,
+    RenewalStatus,
+    ReportStatus,
+    Role,
+    ScreeningOutcome,
+    Status,
+)
+from .models import (
+    Application,
+    Document,
+    EvaluatorAssignment,
+    Notification,
+    ProgressReport,
+    Renewal,
+    Screening,
+)
 
 
 def with_latest_screening(queryset):
@@ -189,6 +206,16 @@ def work_queue(user):
             items.append(
                 _item(label, waiting, "created_at", _changelist("notification", status__exact=status))
             )
+    if Role.SECRETARIAT in roles:
+        submitted = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED)
+        url = _changelist("progressreport", status__exact=ReportStatus.SUBMITTED)
+        items.append(_item(_("Progress reports submitted: assess them"), submitted, "state_entered_at", url))
+    if roles & {Role.SECRETARIAT, Role.COMMITTEE_SECRETARY}:
+        waiting = Renewal.objects.filter(status=RenewalStatus.REQUESTED)
+        url = _changelist("renewal", status__exact=RenewalStatus.REQUESTED)
+        items.append(
+            _item(_("Requests for renewal: for the committee's resolution"), waiting, "requested_at", url)
+        )
     if rules.may(user, "change", Document):
         for status, label in (
             (DocumentStatus.PENDING, _("Documents waiting to be rendered")),

@@ -22,8 +22,26 @@ from django.db.models import Q
 from cities.rules import is_member_of
 
 from . import workflow
-from .enums import REVISING_STATES, WRITING_STATES, ConflictOfInterest, Role, Status
-from .models import Application, Award, Document, EvaluatorAssignment, Notification
+from .enums import (
+    REPORT_WRITING_STATES,
+    REVISING_STATES,
+    WRITING_STATES,
+    AwardStatus,
+    ConflictOfInterest,
+    RenewalStatus,
+    ReportStatus,
+    Role,
+    Status,
+)
+from .models import (
+    Application,
+    Award,
+    Document,
+    EvaluatorAssignment,
+    Notification,
+    ProgressReport,
+    Renewal,
+)
 
 # --- Roles
 
@@ -95,6 +113,8 @@ ROLE_PERMISSIONS = {
         "certification.signatory": ALL,
         "certification.award": VIEW,
         "certification.document": EDIT,
+        "certification.progressreport": ("view", "change"),
+        "certification.renewal": ("view", "change"),
     },
     Role.EVALUATOR: {
         **REFERENCE,
@@ -112,6 +132,8 @@ ROLE_PERMISSIONS = {
         "certification.resolution": EDIT,
         "certification.decision": VIEW,
         "certification.award": VIEW,
+        "certification.progressreport": VIEW,
+        "certification.renewal": ("view", "change"),
     },
     Role.OFFICIAL: {
         **REFERENCE,
@@ -122,6 +144,8 @@ ROLE_PERMISSIONS = {
         "certification.signatory": ALL,
         "certification.award": VIEW,
         "certification.document": EDIT,
+        "certification.progressreport": VIEW,
+        "certification.renewal": VIEW,
     },
 }
 
@@ -257,15 +281,87 @@ def visible_evaluations(user, queryset=None):
     return queryset.filter(evaluator_id=user.pk)
 
 
+# --- After the award: progress reports, renewal, revocation
+
+# A report is written for an award in force, or for one that expired (its last report may come late);
+# not for one revoked or superseded by its renewal.
+REPORTING_AWARD_STATES = frozenset({AwardStatus.ACTIVE, AwardStatus.EXPIRED})
+
+
+def awards_of(user):
+    """The awards of every organisation the user belongs to: where the applicant's monitoring pages
+    start, so that another organisation's award, report or evidence is simply not found (404)."""
+    if not user.is_authenticated:
+        return Award.objects.none()
+    return Award.objects.filter(application__organisation__memberships__user=user).distinct()
+
+
+def reports_of(user):
+    """The progress reports of the user's organisations' awards."""
+    if not user.is_authenticated:
+        return ProgressReport.objects.none()
+    return ProgressReport.objects.filter(award__application__organisation__memberships__user=user).distinct()
+
+
+def is_reporter_of(user, award):
+    """A member of the organisation the award was given to."""
+    return is_member_of(user, award.application.organisation)
+
+
+def can_open_report(user, award):
+    return is_reporter_of(user, award) and award.status in REPORTING_AWARD_STATES
+
+
+def can_edit_report(user, report):
+    """The organisation writes its report while it is a draft or returned for changes."""
+    return (
+        is_reporter_of(user, report.award)
+        and report.status in REPORT_WRITING_STATES
+        and report.award.status in REPORTING_AWARD_STATES
+    )
+
+
+def can_assess_report(user, report):
+    """Record the assessment or return the report: the secretariat, once it is submitted."""
+    return (
+        workflow.can_move_report(report.status, ReportStatus.ASSESSED, staff_roles(user))
+        and report.award.status in REPORTING_AWARD_STATES
+    )
+
+
+def can_request_renewal(user, award):
+    return is_reporter_of(user, award) and award.status == AwardStatus.ACTIVE
+
+
+def can_decide_renewal(user, renewal):
+    """Record the committee's resolution renewing the award or declining: the staff who serve it."""
+    return decides_for_the_bodies(user) and renewal.status == RenewalStatus.REQUESTED
+
+
+def can_revoke_award(user, award=None):
+    """Record the committee's resolution revoking an award (in force or expired)."""
+    return decides_for_the_bodies(user) and (award is None or award.status in REPORTING_AWARD_STATES)
+
+
 # --- The object layer, for every model that has one: action → predicate(user, obj)
 
 OBJECT_RULES = {
     Application: {"view": can_view_application, "change": can_change_application},
     EvaluatorAssignment: {"view": can_view_evaluation, "change": is_own_evaluation},
+    ProgressReport: {"change": can_assess_report},
+    Renewal: {"change": can_decide_renewal},
 }
 VISIBLE = {Application: visible_applications, EvaluatorAssignment: visible_evaluations}
 # Nobody adds or deletes these in the admin: they come from the applicant's pages and the services.
-CREATED_BY_SERVICES = {Application, EvaluatorAssignment, Notification, Award, Document}
+CREATED_BY_SERVICES = {
+    Application,
+    EvaluatorAssignment,
+    Notification,
+    Award,
+    Document,
+    ProgressReport,
+    Renewal,
+}
 
 
 def may(user, action, obj_or_model):

@@ -73,3 +73,10 @@ def task_expire_awards():
     """Every night (CELERY_BEAT_SCHEDULE): awards past their validity become expired."""
     count = monitoring.expire_awards()
     logger.info("%s award(s) expired", count)
+
+
+@shared_task(name="certification.remind_progress_reports", ignore_result=True)
+def task_remind_progress_reports():
+    """Every morning (CELERY_BEAT_SCHEDULE): reminders of progress reports due soon, due today, overdue."""
+    count = monitoring.send_report_reminders()
+    logger.info("%s progress report reminder(s) sent", count)

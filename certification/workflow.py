@@ -5,7 +5,7 @@ body (promotion-zone acknowledgement, plan approval, endorsement, rejection) are
 who serve it; the resolution they cite is checked by the service.
 """
 
-from .enums import Body, Role, Status
+from .enums import Body, ReportStatus, Role, Status
 
 APPLICANT = "applicant"  # a member of the application's organisation
 SECRETARIAT = Role.SECRETARIAT
@@ -123,3 +123,21 @@ def roles_moving_to(to_state):
 def moves_for(from_state, roles):
     """The states this actor may move an application to from ``from_state``."""
     return [to for to, allowed in TRANSITIONS.get(from_state, {}).items() if allowed & set(roles)]
+
+
+# --- A yearly progress report: the organisation writes and submits it; the secretariat assesses it or
+# returns it for changes. state → {next state: roles that may make the move}
+REPORT_TRANSITIONS = {
+    ReportStatus.DRAFT: {ReportStatus.SUBMITTED: {APPLICANT}},
+    ReportStatus.SUBMITTED: {ReportStatus.ASSESSED: {SECRETARIAT}, ReportStatus.RETURNED: {SECRETARIAT}},
+    ReportStatus.RETURNED: {ReportStatus.SUBMITTED: {APPLICANT}},
+    ReportStatus.ASSESSED: {},
+}
+# Returning a report says what must change; the organisation hears of these at once or when released.
+REPORT_REASON_REQUIRED = {ReportStatus.RETURNED}
+# The organisation is told of these decisions (held in the outbox for the secretariat to release).
+REPORT_NOTIFIED_STATES = {ReportStatus.ASSESSED, ReportStatus.RETURNED}
+
+
+def can_move_report(from_state, to_state, roles):
+    return bool(REPORT_TRANSITIONS.get(from_state, {}).get(to_state, set()) & set(roles))

@@ -119,6 +119,9 @@ class AreaSerializer(serializers.Serializer):
     )
     certified_on = serializers.DateField()
     valid_until = serializers.DateField(allow_null=True)
+    renewed_on = serializers.DateField(
+        allow_null=True, help_text=_("When the certification was last renewed; null until it is.")
+    )
     status = serializers.ChoiceField(choices=CertifiedCityStatus.choices)
     status_label = serializers.CharField(source="get_status_display")
     certificate = serializers.SerializerMethodField()

@@ -9,8 +9,8 @@ class CitiesConfig(AppConfig):
 
     def ready(self):
         from . import freshness
-        from .models import CertifiedCity, Organisation, PromotionZone, Province, Region
+        from .models import CertifiedCity, Organisation, ProgressIndex, PromotionZone, Province, Region
 
-        freshness.watch(CertifiedCity, Organisation, PromotionZone, Province, Region)
+        freshness.watch(CertifiedCity, Organisation, PromotionZone, ProgressIndex, Province, Region)
         # Every deployment runs migrate: a new release's pages replace the cached ones of the last.
         post_migrate.connect(freshness.renew, sender=self, dispatch_uid="registry.freshness.migrate")

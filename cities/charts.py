@@ -18,14 +18,15 @@ VALUE_SPACE = 46
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: int
+    value: int | float
     note: str = ""  # written after the value, e.g. "(15 to date)"
 
 
-def bar_chart(bars, *, css_class="registry-chart"):
-    """A horizontal bar chart (safe HTML) of ``bars``, longest bar = largest value."""
+def bar_chart(bars, *, css_class="registry-chart", scale=None):
+    """A horizontal bar chart (safe HTML) of ``bars``, longest bar = largest value (or ``scale``: 100
+    for percentages, so that charts of different years compare)."""
     bars = list(bars)
-    largest = max((bar.value for bar in bars), default=0) or 1
+    largest = scale or max((bar.value for bar in bars), default=0) or 1
     room = WIDTH - LABEL_WIDTH - VALUE_SPACE
     rows = []
     for index, bar in enumerate(bars):

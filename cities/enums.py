@@ -47,3 +47,14 @@ class CertifiedCityStatus(models.TextChoices):
     ACTIVE = "active", _("Certified")
     EXPIRED = "expired", _("Expired")
     REVOKED = "revoked", _("Revoked")
+
+
+class Component(models.TextChoices):
+    """The five components of a plan, each scored 0–100: by the evaluators of a plan, and every
+    year by the secretariat assessing the progress report (the public progress index)."""
+
+    VISION = "vision", _("Vision, goals and target area")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure")
+    DATA_PLATFORM = "data_platform", _("City data platform")
+    SERVICES = "services", _("Smart city services")
+    MANAGEMENT = "management", _("Management and investment model")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from smartcity.thaidate import format_datetime
 
-from .enums import CertifiedCityStatus, CityType, Domain, OrganisationType, RegionGrouping
+from .enums import CertifiedCityStatus, CityType, Component, Domain, OrganisationType, RegionGrouping
 
 
 class BilingualName(models.Model):
@@ -222,6 +222,9 @@ class CertifiedCity(InRegistry, BilingualName):
         _("status"), max_length=16, choices=CertifiedCityStatus.choices, default=CertifiedCityStatus.ACTIVE
     )
     certificate_serial = models.CharField(_("current certificate serial"), max_length=32, blank=True)
+    renewed_on = models.DateField(
+        _("last renewed on"), null=True, blank=True, help_text=_("Empty until the certification is renewed.")
+    )
     domain_codes = models.CharField(
         _("domains"), max_length=64, blank=True, default="", help_text=_("Domain codes, comma-separated.")
     )
@@ -250,6 +253,40 @@ class CertifiedCity(InRegistry, BilingualName):
             raise ValidationError(
                 {"valid_until": _("The end of validity cannot come before the day the area was certified.")}
             )
+
+
+class ProgressIndex(models.Model):
+    """An area's progress in one year, as the secretariat assessed its progress report: a score of 0–100
+    for each of the five components, their weighted mean (the index) and the plan's progress. Copied
+    here by certification when it assesses a report, so that the registry reads ``cities`` alone."""
+
+    certified_city = models.ForeignKey(
+        CertifiedCity,
+        verbose_name=_("certified smart city"),
+        on_delete=models.CASCADE,
+        related_name="progress",
+    )
+    year = models.PositiveSmallIntegerField(_("year (B.E.)"))
+    scores = models.JSONField(_("scores"), default=dict)  # Component value → 0–100
+    index = models.DecimalField(_("progress index (%)"), max_digits=5, decimal_places=2)
+    plan_progress = models.DecimalField(_("plan progress (%)"), max_digits=5, decimal_places=2)
+    assessed_on = models.DateField(_("assessed on"))
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        verbose_name = _("progress index")
+        verbose_name_plural = _("progress index")
+        ordering = ["-year", "-index", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["certified_city", "year"], name="progress_index_unique_year")
+        ]
+
+    def __str__(self):
+        return f"{self.certified_city.name_th} {self.year}: {self.index}"
+
+    def component_scores(self):
+        """[(Component, score or None)] in the components' order."""
+        return [(component, self.scores.get(component.value)) for component in Component]
 
 
 def new_invitation_token():

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .registry import views
+from .registry import progress, views
 
 app_name = "registry"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("map/", views.map_page, name="map"),
     path("areas.csv", views.areas_csv, name="areas_csv"),
     path("zones.csv", views.zones_csv, name="zones_csv"),
+    path("progress/", progress.index, name="progress"),
+    path("progress.csv", progress.index_csv, name="progress_csv"),
 ]

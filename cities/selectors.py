@@ -15,7 +15,16 @@ from smartcity.collation import sort_key
 from smartcity.thaidate import BE_OFFSET
 
 from .enums import CertifiedCityStatus, Domain, RegionGrouping
-from .models import CertifiedCity, Invitation, Membership, Organisation, PromotionZone, Province, Region
+from .models import (
+    CertifiedCity,
+    Invitation,
+    Membership,
+    Organisation,
+    ProgressIndex,
+    PromotionZone,
+    Province,
+    Region,
+)
 
 # --- Provinces in the reader's order: Thai dictionary order on Thai pages, by English name on English ones.
 
@@ -336,3 +345,37 @@ def registry_statistics():
     stats.active_by_province = Counter(p.code for city in active for p in city.provinces.all())
     stats.zones_by_province = Counter(p.code for zone in preparing for p in zone.provinces.all())
     return stats
+
+
+# --- The progress index: each certified area's assessed progress, year by year.
+
+
+def progress_years(public_only=True):
+    """The years (B.E.) with an assessed progress report, newest first."""
+    return sorted(set(progress_index(public_only=public_only).values_list("year", flat=True)), reverse=True)
+
+
+def progress_index(year=None, *, public_only=True, language=None):
+    """The lines of the progress index (of one year, or of every year), highest index first and then by
+    name; ``public_only`` leaves out the organisations that keep their details out of the registry (the
+    fact of the award stays public; the assessment of their progress does not). A queryset when no year
+    is given (for counting), a list in the reader's order otherwise."""
+    rows = ProgressIndex.objects.select_related("certified_city__organisation")
+    if public_only:
+        rows = rows.filter(
+            Q(certified_city__organisation__isnull=True)
+            | Q(certified_city__organisation__registry_details_public=True)
+        )
+    if year is None:
+        return rows
+    rows = list(rows.filter(year=year))
+    rows.sort(key=lambda row: _name_key(row.certified_city, language))
+    rows.sort(key=lambda row: row.index, reverse=True)
+    return rows
+
+
+def area_progress(city):
+    """An area's lines of the index, oldest year first, if its organisation lets them be public."""
+    if city.organisation is not None and not city.organisation.registry_details_public:
+        return []
+    return list(city.progress.order_by("year"))

@@ -4,7 +4,18 @@ here. Every decision goes through the services; what a user sees and may do is a
 
 ``applications`` (applications, their review pages, decision actions) · ``evaluations`` (an evaluator's
 declaration and scores) · ``meetings`` (intake rounds, the checklist, meetings and resolutions) ·
-``outbox`` (mail waiting for release) · ``documents`` (award rounds, awards, documents and printing).
+``outbox`` (mail waiting for release) · ``documents`` (award rounds, awards, documents and printing) ·
+``reports`` (progress reports, their assessment, the progress index) · ``renewals`` (requests for renewal,
+renewal and revocation by the committee's resolution).
 """
 
-from . import accounts, applications, documents, evaluations, meetings, outbox  # noqa: F401 - they register
+from . import (  # noqa: F401 - they register
+    accounts,
+    applications,
+    documents,
+    evaluations,
+    meetings,
+    outbox,
+    renewals,
+    reports,
+)

@@ -23,6 +23,7 @@ from ..models import Award, AwardRound, Document, Signatory
 from ..services import awards, rendering
 from ..services.core import WorkflowError
 from .base import RulesAdmin
+from .renewals import revoke_by_resolution
 
 
 class SignatoryInline(admin.TabularInline):
@@ -155,6 +156,10 @@ class AwardAdmin(RulesAdmin):
     list_display = ["certified_city", "round", "standing", "awarded_on", "valid_until"]
     list_filter = ["round", "status"]
     readonly_fields = [f.name for f in Award._meta.fields]
+    actions = [revoke_by_resolution]  # the committee's revocation (admin/renewals.py)
+
+    def has_revoke_permission(self, request):
+        return rules.can_revoke_award(request.user)
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def standing(self, obj):

@@ -240,3 +240,35 @@ SAMPLE_MEETINGS = [
     (Body.SUBCOMMITTEE, datetime.date(2026, 3, 17), "เห็นชอบแผนพัฒนาเมืองอัจฉริยะ (ข้อมูลตัวอย่าง)"),
     (Body.COMMITTEE, datetime.date(2026, 4, 21), "รับทราบเขตส่งเสริมและให้ความเห็นชอบ (ข้อมูลตัวอย่าง)"),
 ]
+
+# --- After the award: progress reports and requests for renewal of the 2564 batch. All sample data: the
+# record gives no area's progress (it says only that in 2025 sixteen cities were renewed on more than
+# 50 % progress of their plans). Assumed: the 2564 round's reports fell due on 31 October (2565, 2566).
+REPORT_DUE_2564 = datetime.date(2022, 10, 31)
+# (year, submitted on, assessed on)
+REPORT_DATES_2564 = [
+    (2565, datetime.date(2022, 10, 25), datetime.date(2022, 11, 21)),
+    (2566, datetime.date(2023, 10, 27), datetime.date(2023, 11, 15)),
+]
+# Area (Thai name) → per year: the secretariat's scores (vision, infrastructure, data platform, services,
+# management) and the plan's assessed progress (%).
+PROGRESS_2564 = {
+    "ภูเก็ตเมืองอัจฉริยะ": [((76, 70, 82, 74, 68), 41), ((84, 78, 88, 82, 75), 68)],
+    "ขอนแก่นเมืองอัจฉริยะ": [((80, 74, 70, 78, 72), 45), ((86, 80, 76, 84, 78), 72)],
+    "แม่เมาะเมืองน่าอยู่อัจฉริยะ": [((70, 66, 60, 68, 64), 35), ((74, 70, 66, 72, 70), 55)],
+    "สามย่านสมาร์ทซิตี้": [((82, 80, 78, 80, 76), 52), ((88, 84, 84, 86, 80), 76)],
+    "เมืองยะลา": [((68, 62, 58, 64, 60), 30), ((70, 66, 62, 66, 64), 50)],
+    "ฉะเชิงเทรา": [((62, 58, 55, 60, 58), 28), ((66, 60, 58, 62, 60), 42)],
+    "พื้นที่ตัวอย่าง ชลบุรี (ข้อมูลตัวอย่าง)": [((72, 68, 64, 70, 66), 38), ((78, 74, 70, 76, 72), 61)],
+    "พื้นที่ตัวอย่าง นครสวรรค์ (ข้อมูลตัวอย่าง)": [((60, 56, 52, 58, 54), 25), ((64, 60, 56, 60, 58), 40)],
+}
+# Requests for renewal from the 2566 report, made before the awards expired (24 December 2023) and still
+# waiting for the committee: two above the 50 % threshold, one at it and one below, so that the admin
+# shows both outcomes. Recorded by the secretariat from the organisations' letters.
+RENEWAL_REQUESTED_2564 = datetime.date(2023, 11, 30)
+RENEWAL_REQUESTS_2564 = [
+    "ภูเก็ตเมืองอัจฉริยะ",
+    "สามย่านสมาร์ทซิตี้",
+    "เมืองยะลา",
+    "พื้นที่ตัวอย่าง นครสวรรค์ (ข้อมูลตัวอย่าง)",
+]

@@ -35,6 +35,7 @@ from ..models import (
     Section,
     Signatory,
 )
+from .monitoring import seed_progress
 from .record import (
     AREAS,
     COMPLETE_PLAN,
@@ -131,6 +132,7 @@ def seed_demo() -> dict[str, int]:
 
     provinces = Province.objects.in_bulk()
     seed_award_batches(users, organisations, rounds)
+    reports = seed_progress(users, rounds)
     zones = seed_preparing_zones(provinces)
     applications = seed_workflow_samples(users, organisations)
 
@@ -140,6 +142,7 @@ def seed_demo() -> dict[str, int]:
         "award rounds": len(ROUNDS),
         "awards": Award.objects.filter(round__in=rounds.values()).count(),
         "documents": Document.objects.filter(round__in=rounds.values()).count(),
+        "progress reports": reports,
         "promotion zones preparing plans": zones,
         "sample applications": applications,
     }
@@ -264,7 +267,7 @@ def seed_award_batches(users, organisations, rounds):
     existing = {
         (city.award_year, city.name_th): city
         for city in CertifiedCity.objects.filter(
-            award_year__in=rounds, name_th__in=[area.name_th for area in areas], award__isnull=True
+            award_year__in=rounds, name_th__in=[area.name_th for area in areas], awards__isnull=True
         )
     }
     cities = []

@@ -1,4 +1,5 @@
-"""Awards and their documents: awarding, promotion-zone certificates, reissue, revocation and expiry.
+"""Awards and their documents: awarding, promotion-zone certificates, reissue, revocation (of a document,
+or of an award by the committee's resolution). Renewal is in ``renewals``, expiry in ``monitoring``.
 Every write is atomic and audited; the documents are rendered after commit (``rendering``).
 
 Serial numbers come from one ``SerialCounter`` row per (kind, Buddhist year), locked with
@@ -9,8 +10,9 @@ kind, year, number) hold even if this code were bypassed.
 
 import logging
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cities import freshness
@@ -19,9 +21,9 @@ from cities.models import CertifiedCity
 from smartcity.thaidate import be_year
 
 from .. import layout, selectors, snapshots
-from ..enums import AwardStatus, DocumentKind, Status
+from ..enums import AwardStatus, Body, DocumentKind, RenewalStatus, Status
 from ..models import Application, Award, Document, SerialCounter
-from . import rendering
+from . import outbox, rendering
 from .core import WorkflowError, audit, notify, transition
 
 logger = logging.getLogger(__name__)
@@ -39,7 +41,11 @@ def next_serial(kind, year):
     return counter.last_number, snapshots.format_serial(kind, year, counter.last_number)
 
 
-def _issue(kind, *, year, application, data, actor, issued_on, valid_until=None, award=None, supersedes=None):
+def issue_document(
+    kind, *, year, application, data, actor, issued_on, valid_until=None, award=None, supersedes=None
+):
+    """Issues a document of ``kind`` under the next serial of ``year``; rendered after commit. Call it
+    inside the transaction of the act that issues it (an award, a renewal, a correction)."""
     number, serial = next_serial(kind, year)
     document = Document.objects.create(
         kind=kind,
@@ -113,7 +119,7 @@ def award(application, award_round, *, actor, awarded_on=None):
     audit(locked, "certification.award.created", actor=actor, round=award_round.year, city=city.name_th)
     data = snapshots.award_snapshot(new_award)
     documents = [
-        _issue(
+        issue_document(
             kind,
             year=award_round.year,
             application=locked,
@@ -144,7 +150,7 @@ def issue_promotion_zone_certificate(application, *, actor):
     )
     if existing := current.first():
         return existing
-    return _issue(
+    return issue_document(
         DocumentKind.PROMOTION_ZONE_CERTIFICATE,
         year=be_year(locked.promotion_zone.declared_on),
         application=locked,
@@ -172,7 +178,7 @@ def reissue(document, *, actor, reason):
         if locked.award_id
         else snapshots.zone_snapshot(locked.application)
     )
-    new = _issue(
+    new = issue_document(
         locked.kind,
         year=locked.year,
         application=locked.application,
@@ -207,19 +213,70 @@ def revoke(document, *, actor, reason):
     locked = Document.objects.select_for_update().get(pk=document.pk)
     if locked.revoked_at:
         raise WorkflowError(_("This document is already revoked."))
-    now = timezone.now()
     if locked.award_id:
         the_award = Award.objects.select_for_update().get(pk=locked.award_id)
-        the_award.status = AwardStatus.REVOKED
-        the_award.save(update_fields=["status"])
-        city = the_award.certified_city
-        city.status = CertifiedCityStatus.REVOKED
-        city.save(update_fields=["status"])
-        targets = selectors.current_documents().filter(award=the_award)
+        if the_award.status == AwardStatus.SUPERSEDED:
+            raise WorkflowError(_("This award was renewed: revoke the documents of the renewed award."))
+        serials = _revoke_award(the_award, reason=reason)
     else:
-        targets = Document.objects.filter(pk=locked.pk)
-    serials = sorted(targets.values_list("serial", flat=True))
-    targets.update(revoked_at=now, revocation_reason=reason)
-    freshness.bump()  # update() sends no post_save; the verification pages must say "revoked" at once
+        serials = [locked.serial]
+        Document.objects.filter(pk=locked.pk).update(revoked_at=timezone.now(), revocation_reason=reason)
+        freshness.bump()  # update() sends no post_save; the verification pages must say "revoked" at once
     audit(locked.application, "certification.document.revoked", actor=actor, serials=serials, reason=reason)
     return Document.objects.get(pk=locked.pk)
+
+
+def _revoke_award(the_award, *, reason, resolution=None, cited=""):
+    """Revokes a locked award, its registry record and every current document of it; returns the
+    documents' serials. The documents' reason cites the resolution, for their verification pages."""
+    the_award.status, the_award.revocation_reason = AwardStatus.REVOKED, reason
+    the_award.revocation_resolution = resolution
+    the_award.save(update_fields=["status", "revocation_reason", "revocation_resolution"])
+    city = the_award.certified_city
+    city.status = CertifiedCityStatus.REVOKED
+    city.save(update_fields=["status"])
+    targets = selectors.current_documents().filter(award=the_award)
+    serials = sorted(targets.values_list("serial", flat=True))
+    printed = f"{reason} ({cited})" if cited else reason
+    targets.update(revoked_at=timezone.now(), revocation_reason=printed)
+    freshness.bump()  # update() sends no post_save; the verification pages must say "revoked" at once
+    return serials
+
+
+@transaction.atomic
+def revoke_award(award, *, actor, resolution, reason):
+    """Revokes an award by a resolution of the national committee, with its reason: the award, its
+    registry record and its current documents (their verification pages say revoked, with the reason
+    and the resolution). A request for its renewal still waiting is declined with it. The organisation's
+    mail waits in the outbox."""
+    if not reason.strip():
+        raise WorkflowError(_("Give the reason for the revocation."))
+    check_committee_resolution(resolution)
+    locked = (
+        Award.objects.select_for_update().select_related("certified_city", "application").get(pk=award.pk)
+    )
+    if locked.status not in (AwardStatus.ACTIVE, AwardStatus.EXPIRED):
+        raise WorkflowError(
+            _("An award that is “%(state)s” cannot be revoked.") % {"state": locked.get_status_display()}
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        cited = str(resolution)  # cited in Thai, as the committee writes it
+    serials = _revoke_award(locked, reason=reason, resolution=resolution, cited=cited)
+    open_requests = locked.renewals.filter(status=RenewalStatus.REQUESTED)
+    declined = list(open_requests.values_list("pk", flat=True))
+    open_requests.update(
+        status=RenewalStatus.DECLINED, resolution=resolution, decision_note=reason, decided_by=actor,
+        decided_at=timezone.now(),
+    )  # fmt: skip
+    audit(locked.application, "certification.award.revoked", actor=actor, reason=reason, resolution=cited,
+          serials=serials, round=locked.round.year, renewals_declined=declined)  # fmt: skip
+    outbox.monitoring_mail(locked, "revoked", note=reason)
+    return locked
+
+
+def check_committee_resolution(resolution):
+    """Renewal and revocation are the national committee's decisions: they cite its resolution."""
+    if resolution is None or resolution.meeting.body != Body.COMMITTEE:
+        raise WorkflowError(
+            _("This decision must cite a resolution of the %(body)s.") % {"body": Body.COMMITTEE.label}
+        )

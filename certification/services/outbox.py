@@ -1,7 +1,8 @@
 """The outbox: mail about decisions is created held (``core.notify``); the secretariat releases it,
-perhaps edited, or discards it. Acknowledgements of the applicant's own act (a proposal or a plan
-received) go out at once, once the submission is committed; one that cannot be delivered stays in the
-outbox as failed, for the secretariat to send again."""
+perhaps edited, or discards it. Acknowledgements of the applicant's own act (a proposal, a plan, a
+progress report or a request for renewal received) and the reminders of reports due go out at once,
+once their transaction is committed; one that cannot be delivered stays in the outbox as failed, for
+the secretariat to send again."""
 
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
@@ -123,3 +124,29 @@ def send_at_once(notification):
         locked.save(update_fields=["status", "released_by", "released_at", "error"])
     notification.status, notification.error = locked.status, locked.error
     return locked
+
+
+def monitoring_mail(award, event, *, report=None, renewal=None, documents=(), note=""):
+    """A Thai and English mail to the award's organisation about its reports, renewal or revocation,
+    written from ``templates/notifications/monitoring``; it waits in the outbox (the caller sends it at
+    once when it needs no one's release)."""
+    application = award.application
+    context = {
+        "event": event,
+        "award": award,
+        "area": award.certified_city.name_th,
+        "report": report,
+        "renewal": renewal,
+        "documents": list(documents),
+        "note": note,
+        "url": absolute_url(reverse("apply:reports")),
+        "report_url": absolute_url(reverse("apply:report", args=[report.pk])) if report else "",
+        "certificates_url": absolute_url(reverse("apply:certificates")),
+    }
+    return queue_mail(
+        application,
+        f"certification.monitoring.{event}",
+        applicant_recipients(application),
+        "notifications/monitoring",
+        context,
+    )

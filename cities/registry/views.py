@@ -147,6 +147,7 @@ def area(request, pk):
         "provinces": ordered_provinces(city),
         "details_public": details_public(city),
         "zone": selectors.zone_of(city),
+        "progress": selectors.area_progress(city),
         "verify_url": reverse("verify", args=[city.certificate_serial]) if city.certificate_serial else "",
         "badge_url": reverse("registry:badge", args=[pk]),
         "badge_snippet": str(snippet),

@@ -176,6 +176,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # in Bangkok time. A run missed while beat was down is made up when it starts.
 CELERY_BEAT_SCHEDULE = {
     "expire-awards": {"task": "certification.expire_awards", "schedule": crontab(hour=0, minute=5)},
+    # After the expiry, so that an award that expired tonight is not reminded of its reports.
+    "remind-progress-reports": {
+        "task": "certification.remind_progress_reports",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 # Database connections in workers live as in the web processes (CONN_MAX_AGE, health checks), by
 # smartcity.celery.close_old_connections; this stops Celery from closing them around every task.
@@ -255,6 +260,15 @@ CERTIFICATION_STATE_TARGET_DAYS = {
 }
 # Public holidays (ISO dates) skipped when counting working days, besides Saturdays and Sundays.
 CERTIFICATION_HOLIDAYS = env.list("CERTIFICATION_HOLIDAYS", default=[])
+
+# --- After the award (docs/monitoring.md). Yearly progress reports are reminded this many days before
+# they are due (then on the day, then once overdue).
+CERTIFICATION_REPORT_REMINDER_DAYS = 30
+# An organisation asks for renewal in the last days of its award, from its latest assessed report; the
+# committee may renew only above this plan progress (%), as in 2025, when cities were renewed on more
+# than 50 % progress of their plans.
+CERTIFICATION_RENEWAL_WINDOW_DAYS = env.int("CERTIFICATION_RENEWAL_WINDOW_DAYS", default=180)
+CERTIFICATION_RENEWAL_THRESHOLD = env.int("CERTIFICATION_RENEWAL_THRESHOLD", default=50)
 
 
 # --- Documents (certificates, plaques): rendered by Celery workers, verified at /verify/<serial>/.

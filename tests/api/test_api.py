@@ -80,6 +80,7 @@ def test_an_area_carries_the_registry_facts(client, cities):
         "round": 2564,
         "certified_on": "2022-01-09",
         "valid_until": "2024-01-09",
+        "renewed_on": None,
         "status": "active",
         "status_label": "ได้รับการรับรอง",
         "certificate": {

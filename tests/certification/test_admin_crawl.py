@@ -42,7 +42,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import URLPattern, reverse
 from django.urls.resolvers import RoutePattern
 
-from certification.enums import Body, DigitStyle
+from certification.enums import Body, Component, DigitStyle
 from certification.models import (
     Application,
     AwardRound,
@@ -57,6 +57,7 @@ from cities.enums import CertifiedCityStatus, CityType, OrganisationType
 from cities.models import Organisation, Province
 from cities.services import create_invitation
 from tests.certification.awards_helpers import endorsed, signature_png
+from tests.certification.monitoring_helpers import filed_report
 from tests.conftest import load_reference_data
 
 pytestmark = pytest.mark.django_db
@@ -141,6 +142,12 @@ ADD_VALUES = {
 # empty until the evaluator declares.
 CHANGE_VALUES = {
     "certification.evaluatorassignment": {"conflict": "none", "note": "ไม่มีส่วนได้เสีย"},
+    # The secretariat's page of a submitted progress report is its assessment form.
+    "certification.progressreport": {
+        "outcome": "assessed",
+        **{f"score_{component}": 70 for component in Component.values},
+        "assessed_progress": "60",
+    },
 }
 
 
@@ -150,8 +157,9 @@ CHANGE_VALUES = {
 def build_world():
     """Adds to the demo data: the submitted proposal in screening; the submitted plan in evaluation with
     evaluator1 assigned (undeclared); an intake round holding both; the round 2565 with a signatory, an
-    award and its documents, rendered (with the zone certificate the demo data issued); a mail sent from
-    the outbox (the others stay held); an invitation."""
+    award and its documents, rendered (with the zone certificate the demo data issued), and its progress
+    report of 2567 submitted (the demo's reports are assessed); a mail sent from the outbox (the others
+    stay held); an invitation."""
     users = {user.username: user for user in get_user_model().objects.all()}
     secretariat = users["secretariat"]
     proposal, plan = Application.objects.filter(created_by=users["applicant"]).order_by("pk")
@@ -165,7 +173,8 @@ def build_world():
     signatory = Signatory(round=award_round, order=1, name="นายทดสอบ ลงนาม", position="ประธานกรรมการ")
     signatory.signature.save("chair.png", ContentFile(signature_png()), save=False)
     signatory.save()
-    awards.award(endorsed(title="เมืองทดสอบการเดินสำรวจอัจฉริยะ"), award_round, actor=secretariat)
+    award = awards.award(endorsed(title="เมืองทดสอบการเดินสำรวจอัจฉริยะ"), award_round, actor=secretariat)
+    filed_report(award, 2567)
     for document in Document.objects.all():
         rendering.render_document(document.pk)
 

@@ -7,7 +7,14 @@ import pytest
 from django.urls import reverse
 
 from certification import history
-from certification.enums import ConflictOfInterest, NotificationStatus, Role, ScreeningOutcome, Status
+from certification.enums import (
+    ConflictOfInterest,
+    NotificationStatus,
+    ReportStatus,
+    Role,
+    ScreeningOutcome,
+    Status,
+)
 from certification.models import AuditEntry, Notification
 from certification.services import core, outbox, review
 from tests.conftest import PROJECT_DIR
@@ -19,6 +26,7 @@ PLACEHOLDERS = {
     "outcome": ScreeningOutcome.values,
     "locked.conflict": [ConflictOfInterest.NONE, ConflictOfInterest.CONFLICTED],  # declared: never undeclared
     "locked.status": [NotificationStatus.SENT, NotificationStatus.FAILED],  # what release leaves
+    "target": [s for s in ReportStatus.values if s != ReportStatus.DRAFT],  # a report's moves
 }
 CODE = re.compile(r'audit\(\s*[^,]+,\s*(f?)"(certification\.[^"]+)"', re.S)
 
