@@ -78,8 +78,12 @@ def save_section(application, key, content, *, actor, expected_version, response
     if spec is None or spec.stage != application.stage:
         raise WorkflowError(_("This section is not part of the current stage."))
     with transaction.atomic():
+        # The application's row, locked and read again: a save that reaches the server while the
+        # application is being submitted waits for the submission and then finds it closed, instead of
+        # writing into the version just frozen (``submit`` locks the same row).
+        locked = Application.objects.select_for_update().get(pk=application.pk)
         section, _created = Section.objects.get_or_create(application=application, key=key)
-        if not rules.can_edit_section(actor, application, section):
+        if not rules.can_edit_section(actor, locked, section):
             raise WorkflowError(_("This section cannot be changed now."))
         form = spec.form(content, application=application)
         complete = form.is_valid()

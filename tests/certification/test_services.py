@@ -3,7 +3,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from certification import selectors
 from certification.enums import AttachmentKind, Role, Status
-from certification.models import ApplicationVersion, AuditEntry, Section
+from certification.models import Application, ApplicationVersion, AuditEntry, Section
 from certification.services import core, drafting, review
 from tests.factories import COMPLETE_PLAN, ApplicationFactory, UserFactory, member_of, services_content
 
@@ -274,3 +274,24 @@ def test_a_thai_change_is_marked_whole_never_a_vowel_apart_from_its_consonant():
         str(_inline_diff("เมืองน่าอยู่", "แผนใหม่ทั้งหมด <b>"))
         == "<del>เมืองน่าอยู่</del> <ins>แผนใหม่ทั้งหมด &lt;b&gt;</ins>"
     )
+
+
+def test_a_save_that_arrives_after_the_submission_is_refused_and_writes_nothing():
+    """The editor's page still holds the application as a draft when its last autosave reaches the
+    server after a colleague submitted: the save finds the application submitted and the frozen
+    version keeps what was submitted."""
+    application = ApplicationFactory(complete=True)
+    attach(application)
+    stale = Application.objects.get(pk=application.pk)  # as the autosave's request loaded it
+    section = application.sections.get(key="vision")
+    drafting.submit(application, actor=application.created_by)
+    with pytest.raises(core.WorkflowError):
+        drafting.save_section(
+            stale,
+            "vision",
+            {"vision": ["เขียนหลังส่งแล้ว"], "goals": ["-"]},
+            actor=application.created_by,
+            expected_version=section.version,
+        )
+    section.refresh_from_db()
+    assert "เขียนหลังส่งแล้ว" not in str(section.data)
