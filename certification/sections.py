@@ -4,6 +4,10 @@ A section's content is stored as the applicant typed it (``Section.data``, the f
 draft keeps every word even while it is incomplete or invalid. A section is complete when its form
 validates. ``display_items`` turns valid content into labelled values for the review page and for the
 frozen snapshot of each submitted version.
+
+Over 400 lines because every section's form is here, next to the list that orders them: the proposal's
+four and the plan's five components, the services of each domain with their projects and indicators,
+and the help each section shows.
 """
 
 from dataclasses import dataclass

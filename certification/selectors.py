@@ -1,5 +1,10 @@
 """Reads of the certification app, for views, the admin, tasks and the services. Which objects a user
-may see is decided by ``rules`` (``rules.applications_of``, ``rules.visible``)."""
+may see is decided by ``rules`` (``rules.applications_of``, ``rules.visible``).
+
+Over 400 lines because every read of the app is here, as the architecture promises (one place to look
+for a query); in order: the applicant's applications, reading and completeness, changes between
+versions, evaluations and meetings, documents and printing, the applicant's documents, the plan's
+prefill and budget, the stage tracker, the applicant's dashboard."""
 
 import difflib
 import re
