@@ -41,6 +41,10 @@ def private_storage():
     return FileSystemStorage(location=Path(settings.MEDIA_ROOT) / "private")
 
 
+def emblem_path(instance, filename):
+    return f"emblems/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
 class AwardRound(models.Model):
     """The annual batch in which areas receive the logo, labelled by Buddhist year ("ประจำปี 2565")
     even when the ceremony falls in the next calendar year."""
@@ -58,6 +62,18 @@ class AwardRound(models.Model):
     )
     validity_years = models.PositiveSmallIntegerField(
         _("validity of the award (years)"), default=2, validators=[MinValueValidator(1)]
+    )
+    # Checked and cleaned by emblems.clean_emblem (the admin's form); empty: the programme's own mark.
+    emblem = models.FileField(
+        _("emblem"),
+        upload_to=emblem_path,
+        storage=private_storage,
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Printed on the round's certificates, plaques and promotion-zone certificates: an SVG drawing "
+            "(cleaned of scripts and external references) or a PNG picture. Empty: the programme's mark."
+        ),
     )
 
     class Meta:
@@ -588,7 +604,7 @@ class Document(models.Model):
     file = models.FileField(
         _("PDF"), upload_to=document_path, storage=private_storage, max_length=255, blank=True
     )
-    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)  # of the signed file
     supersedes = models.OneToOneField(
         "self", verbose_name=_("supersedes"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="superseded_by",
