@@ -52,14 +52,14 @@ import zxingcpp
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-
-from . import layout
-from .emblems import DEFAULT_EMBLEM_URL
 from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.pdf.fonts import Font
 from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from . import layout
+from .emblems import DEFAULT_EMBLEM_URL
 
 logger = logging.getLogger(__name__)
 
@@ -153,10 +153,10 @@ def check_zones(document):
             if not inside(rectangle, page_rectangle):
                 raise LayoutOverflow(f"The zone “{name}” does not lie on the page")
             zone = (element, rectangle)
-        if isinstance(box, TextBox) and box.text.strip():
-            if zone is None or not inside((box.position_x, box.position_y, box.width, box.height), zone[1]):
-                where = zone[0].get("data-zone") if zone else "page"
-                raise LayoutOverflow(f"“{box.text.strip()}” does not fit its place ({where})")
+        text_rectangle = (box.position_x, box.position_y, box.width, box.height)
+        if isinstance(box, TextBox) and box.text.strip() and not (zone and inside(text_rectangle, zone[1])):
+            where = zone[0].get("data-zone") if zone else "page"
+            raise LayoutOverflow(f"“{box.text.strip()}” does not fit its place ({where})")
         for child in getattr(box, "children", ()):
             walk(child, zone)
 

@@ -126,8 +126,8 @@ def fits(kind, data):
 
 
 def misfits(kind, template_version, data):
-    """The texts of a document that would not print whole in its template version: [(text, fit)]
-    (fit is None for version 1, whose lines never wrap)."""
+    """The texts of a document that would not print whole in its template version, as [(text,
+    place)] (place is None for version 1, whose lines never wrap)."""
     if template_version == "v1":
         found = [
             (data.get(key, ""), None)
@@ -141,10 +141,9 @@ def misfits(kind, template_version, data):
             if text_width_mm(signatory[key], bold=False, size_pt=size) > width
         ]
         return found
-    texts, signatories = fits(kind, data)
-    found = [(data.get(key, ""), result) for key, result in texts.items() if not result.fits]
-    for signatory, results in zip(data.get("signatories", []), signatories, strict=True):
-        found += [(signatory[key], result) for key, result in results.items() if not result.fits]
+    found = [(data.get(p.key) or "", p) for p in PLACES[kind] if not fit(data.get(p.key) or "", p).fits]
+    for signatory in data.get("signatories", []):
+        found += [(signatory[p.key], p) for p in SIGNATORY_PLACES if not fit(signatory[p.key], p).fits]
     return found
 
 

@@ -27,6 +27,7 @@ import os
 import secrets
 import tempfile
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from asn1crypto import cms
@@ -37,8 +38,12 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko_certvalidator import ValidationContext
 
 logger = logging.getLogger(__name__)
 
@@ -136,7 +141,9 @@ def identity():
 @functools.lru_cache(maxsize=2)
 def _load(path, stamp, passphrase):
     try:
-        loaded = signers.SimpleSigner.load_pkcs12(path, passphrase=passphrase.encode() if passphrase else None)
+        loaded = signers.SimpleSigner.load_pkcs12(
+            path, passphrase=passphrase.encode() if passphrase else None
+        )
     except Exception as error:  # pyHanko raises several kinds, or returns None
         raise SigningUnavailable(f"The signing certificate {path} cannot be read: {error}") from error
     if loaded is None:
@@ -207,10 +214,16 @@ def make_demo_certificate(path, passphrase, *, days=3650):
         .add_extension(crypto_x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             crypto_x509.KeyUsage(
-                digital_signature=True, content_commitment=True, key_encipherment=False,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False, crl_sign=False,
-                encipher_only=False, decipher_only=False,
-            ),  # fmt: skip
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
             critical=True,
         )
         .sign(key, hashes.SHA256())
@@ -238,3 +251,80 @@ def ensure_demo_certificate():
         return None
     logger.info("Generating a demonstration signing certificate at %s", path)
     return make_demo_certificate(path, settings.DOCUMENT_SIGNING_PASSPHRASE)
+
+
+# --- Checking a PDF that someone hands in (the file drop on /verify/).
+
+
+class FileVerdict(StrEnum):
+    """What a PDF handed in is, as far as its bytes and its signature tell."""
+
+    SIGNED = "signed"  # signed by the programme, covering the whole file, untouched since
+    ALTERED = "altered"  # bytes changed inside what the signature covers
+    PAGES_ADDED = "pages_added"  # an update added after the signature adds pages
+    CHANGED_AFTER_SIGNING = "changed_after_signing"  # an update added after the signature changes content
+    FOREIGN = "foreign"  # signed, by someone else
+    UNSIGNED = "unsigned"  # no signature at all
+    UNREADABLE = "unreadable"  # not a PDF that can be read
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    verdict: FileVerdict
+    sha256: str
+    claimed_serial: str = ""  # the serial the file names itself by (its title), if any
+    signer: str = ""  # the subject of the signing certificate, when signed
+    pages_added: int = 0
+
+
+def _page_count(root):
+    return int(root["/Pages"]["/Count"])
+
+
+def _claimed_serial(reader):
+    """The title in the document information (the serial, in our documents). Read from the dictionary:
+    pyHanko's metadata view, read before a validation, upsets the validation's reading of the file."""
+    try:
+        return str(reader.trailer_view["/Info"].get_object()["/Title"]).strip()[:32]
+    except Exception:  # noqa: BLE001 - a damaged or missing information dictionary names nothing
+        return ""
+
+
+def check_pdf(content: bytes) -> FileCheck:
+    """Reads a PDF handed in and says what it is: whether its signature is the programme's, whether
+    what the signature covers is intact, and whether anything was added after it. The register's
+    side (is this SHA-256 one of ours?) is the caller's."""
+    digest = hashlib.sha256(content).hexdigest()
+    try:
+        reader = PdfFileReader(io.BytesIO(content), strict=False)
+        signatures = reader.embedded_signatures
+        claimed = _claimed_serial(reader)
+    except Exception:  # noqa: BLE001 - whatever pyHanko cannot parse is not a readable PDF
+        return FileCheck(FileVerdict.UNREADABLE, digest)
+    if not signatures:
+        return FileCheck(FileVerdict.UNSIGNED, digest, claimed)
+    signature = signatures[0]
+    try:
+        certificate = signature.signer_cert
+        subject = certificate.subject.human_friendly
+        ours = identity()
+        if ours is None or hashlib.sha256(certificate.dump()).hexdigest() != ours.fingerprint:
+            return FileCheck(FileVerdict.FOREIGN, digest, claimed, subject)
+        status = validate_pdf_signature(
+            signature, ValidationContext(trust_roots=[certificate], allow_fetching=False), skip_diff=True
+        )
+    except Exception:  # noqa: BLE001 - a signature that cannot even be read was tampered with
+        return FileCheck(FileVerdict.ALTERED, digest, claimed)
+    if not (status.intact and status.valid):
+        return FileCheck(FileVerdict.ALTERED, digest, claimed, subject)
+    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+        try:
+            added = _page_count(reader.root) - _page_count(
+                reader.get_historical_root(signature.signed_revision)
+            )
+        except Exception:  # noqa: BLE001 - a page tree too damaged to count changed too
+            added = 0
+        if added > 0:
+            return FileCheck(FileVerdict.PAGES_ADDED, digest, claimed, subject, added)
+        return FileCheck(FileVerdict.CHANGED_AFTER_SIGNING, digest, claimed, subject)
+    return FileCheck(FileVerdict.SIGNED, digest, claimed, subject)

@@ -98,9 +98,7 @@ def _award_lines(data):
     """The composed lines of a certificate, as printed."""
     return {
         "place_th": " ".join(filter(None, [data["area_detail_th"], data["provinces_th"]])),
-        "reason_th": (
-            f"ได้รับตราสัญลักษณ์เมืองอัจฉริยะประเทศไทย ({data['city_type_th']}) ประจำปี {data['year']}"
-        ),
+        "reason_th": (f"ได้รับตราสัญลักษณ์เมืองอัจฉริยะประเทศไทย ({data['city_type_th']}) ประจำปี {data['year']}"),
         "statement_en": (
             f"Certified as a Smart City Thailand area ({data['city_type_en']}), batch of B.E. "
             f"{data['year']}: {data['organisation_en']}"

@@ -15,10 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from .. import rules, selectors
 from ..downloads import private_file_response
+from ..emblems import clean_emblem
 from ..enums import DocumentKind, DocumentStatus
 from ..models import Award, AwardRound, Document, Signatory
 from ..services import awards, rendering
 from ..services.core import WorkflowError
+from ..uploads import UploadRefused
 from .base import RulesAdmin
 
 
@@ -28,8 +30,26 @@ class SignatoryInline(admin.TabularInline):
     fields = ["order", "name", "position", "signature"]
 
 
+class AwardRoundForm(forms.ModelForm):
+    """The round, with its emblem checked and cleaned (``emblems.clean_emblem``) before it is stored."""
+
+    class Meta:
+        model = AwardRound
+        fields = "__all__"
+
+    def clean_emblem(self):
+        emblem = self.cleaned_data.get("emblem")
+        if not emblem or not hasattr(emblem, "content_type"):  # unchanged, or cleared
+            return emblem
+        try:
+            return clean_emblem(emblem)
+        except UploadRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from refusal
+
+
 @admin.register(AwardRound)
 class AwardRoundAdmin(RulesAdmin):
+    form = AwardRoundForm
     list_display = [
         "year",
         "ceremony_date",
