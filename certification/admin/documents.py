@@ -35,7 +35,10 @@ class AwardRoundForm(forms.ModelForm):
 
     class Meta:
         model = AwardRound
-        fields = "__all__"
+        fields = [
+            "year", "ceremony_date", "ceremony_place_th", "ceremony_place_en", "presenter_th", "presenter_en",
+            "digit_style", "validity_years", "emblem",
+        ]  # fmt: skip
 
     def clean_emblem(self):
         emblem = self.cleaned_data.get("emblem")
