@@ -434,9 +434,13 @@ def document_html(kind: str, template_version: str, data: dict, *, with_style=Tr
 def render_document_pdf(kind: str, template_version: str, data: dict) -> bytes:
     """The PDF of a document; its style sheet is parsed once per process (parsing it with every
     document took a tenth of the rendering). From version 2, a PDF/A-3b file whose texts are checked
-    to lie inside their zones."""
+    to fit (``layout.misfits``, as the pre-flight check does) and, once laid out, to lie inside their
+    zones (``check_zones``); LayoutOverflow otherwise."""
     css = render_to_string(f"documents/{TEMPLATE_DIRS[kind]}/{template_version}.css")
     html = document_html(kind, template_version, data, with_style=False)
     if template_version == "v1":
         return render_pdf(html, css=css)
+    if misfits := layout.misfits(kind, template_version, data):  # what the pre-flight check reports
+        text, place = misfits[0]
+        raise LayoutOverflow(f"“{text}” does not fit its place (texts), even at {place.minimum:g} pt")
     return render_pdf(html, css=css, pdf_variant=ARCHIVAL_VARIANT, check_layout=True)

@@ -65,7 +65,7 @@ PLACES = {
         Place("statement_en", False, 11, 9, 253, 2),
     ],
     DocumentKind.PLAQUE: [
-        Place("area_th", True, 40, 24, 252, 3),
+        Place("area_th", True, 40, 20, 252, 4),
         Place("area_detail_th", False, 24, 16, 252, 2),
         Place("provinces_th", False, 24, 16, 252, 2),
     ],
@@ -74,14 +74,15 @@ PLACES = {
         Place("place_th", False, 16, 12, 253, 2),
         Place("organisation_th", False, 16, 12, 253, 2),
         Place("reason_th", False, 16, 12, 253, 2),
+        Place("resolution_th", False, 16, 12, 253, 2),
         Place("statement_en", False, 11, 9, 253, 2),
     ],
 }
-SIGNATORY_PLACES = [Place("name", False, 13, 10, 66, 1), Place("position", False, 12, 9, 66, 2)]
+SIGNATORY_PLACES = [Place("name", False, 13, 10, 66, 2), Place("position", False, 12, 9, 66, 2)]
 
 # Line breaks fall between words (Thai words too, found by a dictionary), so a wrapped line is never
 # full: a text is given as many lines as its width needs at this share of the line.
-WRAPPED_LINE_SHARE = 0.82
+WRAPPED_LINE_SHARE = 0.88
 # Pillow measures a line a little narrower than Pango lays it out: a text fits one line with this margin.
 ONE_LINE_SHARE = 0.95
 SIZE_STEP = 0.5

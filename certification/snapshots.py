@@ -58,7 +58,7 @@ def _date_texts(prefix, day, style):
 # digits whatever the style.
 THAI_TEXTS = (
     "area_th", "area_detail_th", "organisation_th", "provinces_th", "city_type_th", "place_th",
-    "reason_th", "meeting_th", "resolution",
+    "reason_th", "resolution_th", "meeting_th", "resolution",
 )  # fmt: skip
 ENGLISH_TEXTS = ("area_en", "organisation_en", "provinces_en", "city_type_en", "statement_en")
 
@@ -132,7 +132,8 @@ def _zone_lines(data):
     committee_en = "by the National Smart City Committee" + (f", meeting {meeting}" if meeting else "")
     return {
         "place_th": " ".join(filter(None, [data["area_detail_th"], data["provinces_th"]])),
-        "reason_th": f"ได้รับการประกาศเป็นเขตส่งเสริมเมืองอัจฉริยะ ({data['city_type_th']}) {resolution}",
+        "reason_th": f"ได้รับการประกาศเป็นเขตส่งเสริมเมืองอัจฉริยะ ({data['city_type_th']})",
+        "resolution_th": resolution,
         "statement_en": (
             f"Acknowledged as a Smart City Promotion Zone ({data['city_type_en']}) {committee_en}: "
             f"{data['organisation_en']}"
@@ -177,7 +178,14 @@ def award_snapshot(award):
         "signatories": _signatories(award.round),
         "emblem": _emblem(award.round),
     }
-    return in_digit_style({**data, **_award_lines(data)}, style)
+    return printed(DocumentKind.AWARD_CERTIFICATE, data, style)
+
+
+def printed(kind, data, style):
+    """The snapshot as printed: its composed lines added (``place_th``, ``reason_th``, …) and every
+    text in the digit style."""
+    lines = _zone_lines(data) if kind == DocumentKind.PROMOTION_ZONE_CERTIFICATE else _award_lines(data)
+    return in_digit_style({**data, **lines}, style)
 
 
 def zone_snapshot(application):
@@ -200,7 +208,7 @@ def zone_snapshot(application):
         "signatories": _signatories(award_round),
         "emblem": _emblem(award_round),
     }
-    return in_digit_style({**data, **_zone_lines(data)}, style)
+    return printed(DocumentKind.PROMOTION_ZONE_CERTIFICATE, data, style)
 
 
 def sample_snapshot(kind, award_round=None):
@@ -232,5 +240,4 @@ def sample_snapshot(kind, award_round=None):
         "serial": serial,
         "verify_url": verification_url(serial),
     }
-    lines = _zone_lines(data) if kind == DocumentKind.PROMOTION_ZONE_CERTIFICATE else _award_lines(data)
-    return in_digit_style({**data, **lines}, style)
+    return printed(kind, data, style)

@@ -48,7 +48,7 @@ def test_award_renders_its_documents_on_a_real_worker(worker_log, tmp_path):
     certificate = award.documents.get(kind=DocumentKind.AWARD_CERTIFICATE)
     text = pdftotext(Path(certificate.file.path).read_bytes())
     assert "ลำปางเมืองน่าอยู่อัจฉริยะ\n" in text
-    assert "ให้ไว้ ณ วันที่ ๙ มกราคม ๒๕๖๖\n" in text
+    assert "ให้ไว้ ณ วันที่ ๙ มกราคม พ.ศ. ๒๕๖๖\n" in text
     assert "SCT-2565-001" in text
     assert qr_payloads(certificate.file.path, tmp_path) == ["http://127.0.0.1:8000/verify/SCT-2565-001/"]
     assert document_files() == ["SCP-2565-001.pdf", "SCT-2565-001.pdf"]
