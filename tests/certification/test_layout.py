@@ -16,9 +16,8 @@ from certification.layout import Place, fit
 from tests.certification.awards_helpers import pdftotext, word_boxes
 
 KINDS = list(documents.TEMPLATE_DIRS)
-PROVINCES = [
-    row["name_th"] for row in csv.DictReader(open(Path(settings.BASE_DIR) / "cities/data/provinces.csv"))
-]
+PROVINCES_CSV = Path(settings.BASE_DIR) / "cities/data/provinces.csv"
+PROVINCES = [row["name_th"] for row in csv.DictReader(PROVINCES_CSV.read_text().splitlines())]
 
 
 def province_text(name):
