@@ -27,7 +27,6 @@ DEFAULT_EMBLEM_URL = "/static/documents/programme-mark.svg"
 SVG = "http://www.w3.org/2000/svg"
 XLINK = "http://www.w3.org/1999/xlink"
 XML = "http://www.w3.org/XML/1998/namespace"
-ET.register_namespace("", SVG)
 ET.register_namespace("xlink", XLINK)
 
 ELEMENTS = frozenset(
@@ -181,7 +180,7 @@ def clean_svg(content: bytes) -> bytes:
         raise UploadRefused(_("The SVG drawing has no size: give it a viewBox."))
     if not any(_local(e.tag) not in ("svg", "title", "desc", "defs") for e in root.iter()):
         raise UploadRefused(_("The SVG file has nothing left to draw once cleaned."))
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=SVG)
 
 
 def check_png(content: bytes):
