@@ -180,7 +180,11 @@ def clean_svg(content: bytes) -> bytes:
         raise UploadRefused(_("The SVG drawing has no size: give it a viewBox."))
     if not any(_local(e.tag) not in ("svg", "title", "desc", "defs") for e in root.iter()):
         raise UploadRefused(_("The SVG file has nothing left to draw once cleaned."))
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True, default_namespace=SVG)
+    # Written with SVG as the default namespace (ElementTree would invent a prefix for it).
+    for element in root.iter():
+        element.tag = _local(element.tag)
+    root.set("xmlns", SVG)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def check_png(content: bytes):

@@ -200,6 +200,7 @@ def file_answer(content):
         "document": document,
         "standing": standing(document, timezone.localdate()) if document else "",
         "claimed": claimed,
+        "demo": check.verdict == signing.FileVerdict.SIGNED and signing.identity().is_demo,
     }
 
 
