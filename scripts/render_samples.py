@@ -5,13 +5,15 @@ signatories (one with a signature image, one signing on the line), signed as a w
     .venv/bin/python scripts/render_samples.py [dpi]
 
 Uses the test settings (temporary media and a demonstration signing certificate); writes
-docs/samples/<kind>.png at 75 dpi unless told otherwise, and the PDFs beside them in /tmp.
+docs/samples/<kind>.png at 75 dpi unless told otherwise, and the PDFs in the temporary folder.
 """
 
+import io
 import math
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +36,9 @@ def signature_image():
     image = Image.new("RGBA", (480, 160), (255, 255, 255, 0))
     points = [(24 + x * 12, 80 + int(36 * math.sin(x / 2.5)) - x % 5) for x in range(36)]
     ImageDraw.Draw(image).line(points, fill=(20, 30, 110, 255), width=5)
-    path = Path("/tmp/sample-signature.png")
-    image.save(path)
-    return private_storage().save("signatures/sample-signature.png", ContentFile(path.read_bytes()))
+    picture = io.BytesIO()
+    image.save(picture, "PNG")
+    return private_storage().save("signatures/sample-signature.png", ContentFile(picture.getvalue()))
 
 
 def main(dpi=75):
@@ -54,7 +56,7 @@ def main(dpi=75):
         data["signatories"] = signatories
         data = snapshots.printed(kind, data, data["digit_style"])
         pdf = signing.sign(documents.render_document_pdf(kind, layout.CURRENT_TEMPLATE_VERSION, data))
-        pdf_path = Path(f"/tmp/sample-{kind}.pdf")
+        pdf_path = Path(tempfile.gettempdir()) / f"sample-{kind}.pdf"
         pdf_path.write_bytes(pdf)
         subprocess.run(
             ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", str(pdf_path), str(out / kind)], check=True
