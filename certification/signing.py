@@ -305,9 +305,13 @@ def check_pdf(content: bytes) -> FileCheck:
         return FileCheck(FileVerdict.UNSIGNED, digest, claimed)
     signature = signatures[0]
     try:
+        ours = identity()
+    except SigningUnavailable:
+        logger.exception("The signing certificate cannot be read to check a file")
+        ours = None
+    try:
         certificate = signature.signer_cert
         subject = certificate.subject.human_friendly
-        ours = identity()
         if ours is None or hashlib.sha256(certificate.dump()).hexdigest() != ours.fingerprint:
             return FileCheck(FileVerdict.FOREIGN, digest, claimed, subject)
         status = validate_pdf_signature(
