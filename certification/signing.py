@@ -18,6 +18,7 @@ validation checks every signature in the tests.
 """
 
 import asyncio
+import concurrent.futures
 import datetime
 import functools
 import hashlib
@@ -56,6 +57,18 @@ DEMO_NOTE = (
 )
 REASON = "ออกโดยโครงการเมืองอัจฉริยะประเทศไทย (issued by the Smart City Thailand programme)"
 DIGEST = "sha256"
+
+
+def _outside_event_loops(function, *args):
+    """Runs one of pyHanko's synchronous calls, each of which starts an event loop of its own: in this
+    thread, or in a thread of its own when this one already runs a loop (an ASGI server's, or
+    Playwright's in the browser tests), where Python refuses to start another."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args).result()
 
 
 class SigningUnavailable(RuntimeError):
@@ -112,7 +125,7 @@ class TemplateSigner(signers.SimpleSigner):
     def reserved_bytes(self):
         """Room for the CMS in the file, in hexadecimal digits (as pyHanko counts it): the template's
         size with a margin for the longest signature."""
-        template, _ = asyncio.run(self._cms_template())
+        template, _ = _outside_event_loops(asyncio.run, self._cms_template())
         return (len(template) + 128) * 2 // 256 * 256 + 256
 
 
@@ -185,8 +198,9 @@ def sign(pdf: bytes) -> bytes:
         reason=f"{REASON} · {DEMO_NOTE}" if signing.is_demo else REASON,
     )
     output = io.BytesIO()
-    signers.PdfSigner(metadata, signing.signer).sign_pdf(
-        writer, output=output, bytes_reserved=signing.reserved
+    signer = signers.PdfSigner(metadata, signing.signer)
+    _outside_event_loops(
+        functools.partial(signer.sign_pdf, writer, output=output, bytes_reserved=signing.reserved)
     )
     return output.getvalue()
 
@@ -314,8 +328,9 @@ def check_pdf(content: bytes) -> FileCheck:
         subject = certificate.subject.human_friendly
         if ours is None or hashlib.sha256(certificate.dump()).hexdigest() != ours.fingerprint:
             return FileCheck(FileVerdict.FOREIGN, digest, claimed, subject)
-        status = validate_pdf_signature(
-            signature, ValidationContext(trust_roots=[certificate], allow_fetching=False), skip_diff=True
+        context = ValidationContext(trust_roots=[certificate], allow_fetching=False)
+        status = _outside_event_loops(
+            functools.partial(validate_pdf_signature, signature, context, skip_diff=True)
         )
     except Exception:  # noqa: BLE001 - a signature that cannot even be read was tampered with
         return FileCheck(FileVerdict.ALTERED, digest, claimed)

@@ -89,6 +89,7 @@ def word_boxes(pdf_bytes):
 
 def signature_status(pdf_bytes):
     """pyHanko's own validation of the PDF's first signature, trusting the configured certificate."""
+    import concurrent.futures
     import io
 
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -99,4 +100,6 @@ def signature_status(pdf_bytes):
 
     signature = PdfFileReader(io.BytesIO(pdf_bytes)).embedded_signatures[0]
     context = ValidationContext(trust_roots=[signing.identity().signer.signing_cert], allow_fetching=False)
-    return validate_pdf_signature(signature, context)
+    # In a thread: pyHanko starts an event loop, which it cannot where the browser tests run Playwright's.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(validate_pdf_signature, signature, context).result()
