@@ -52,10 +52,14 @@ import zxingcpp
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.pdf.fonts import Font
 from weasyprint.text.ffi import ffi, pango
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from . import layout
+from .emblems import DEFAULT_EMBLEM_URL
 
 logger = logging.getLogger(__name__)
 
@@ -71,26 +75,92 @@ _render_lock = threading.Lock()
 
 # Media files a document may show (signature images), from the private storage, at this URL.
 DOCUMENT_MEDIA_URL = "/media/"
-DOCUMENT_MEDIA_FOLDERS = ("signatures/",)
+DOCUMENT_MEDIA_FOLDERS = ("signatures/", "emblems/")
+
+# Documents from template version 2 on are archival copies: PDF/A-3b (fonts embedded, an sRGB output
+# intent, XMP metadata naming the part and conformance), which may then be signed.
+ARCHIVAL_VARIANT = "pdf/a-3b"
 
 
 class RefusedResource(ValueError):
     """A document asked for a file that is not one of ours, or that cannot be read."""
 
 
-def render_pdf(html: str, *, css: str = "") -> bytes:
+class LayoutOverflow(ValueError):
+    """A text of a document does not fit its place: printing it would clip it or put it over
+    something else (the signatures, the QR code) or off the page."""
+
+
+def render_pdf(html: str, *, css: str = "", pdf_variant=None, check_layout=False) -> bytes:
     """Renders the HTML of a document, with the style sheet ``css`` if given, to PDF bytes; raises
-    RefusedResource if either refers to anything but our own static and media files and data: URLs."""
+    RefusedResource if either refers to anything but our own static and media files and data: URLs.
+    With ``check_layout``, raises LayoutOverflow when a text leaves its zone (``check_zones``)."""
     fetcher = OwnFilesFetcher(DOCUMENT_BASE_URL)
     with _render_lock:
         try:
             document = weasyprint.HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher)
             stylesheets = [_stylesheet(css)] if css else None
-            return document.write_pdf(font_config=FONT_CONFIG, stylesheets=stylesheets)
+            if not (pdf_variant or check_layout):
+                return document.write_pdf(font_config=FONT_CONFIG, stylesheets=stylesheets)
+            laid_out = document.render(
+                font_config=FONT_CONFIG, stylesheets=stylesheets, pdf_variant=pdf_variant
+            )
+            if check_layout:
+                check_zones(laid_out)
+            return laid_out.write_pdf(pdf_variant=pdf_variant, finisher=_archival_info)
         except FatalURLFetchingError as error:
             # WeasyPrint's fatal error is a BaseException, which `except Exception` would not catch.
             cause = error.__cause__ or error
             raise RefusedResource(str(cause)) from cause
+
+
+def _archival_info(document, pdf):
+    """PDF/A wants the document information and the XMP metadata to agree. The signature's update
+    (pyHanko) writes its own name as the producer in both, unless the information already names
+    another producer, which it then extends in one and not the other: so none is written here."""
+    pdf.info.pop("Producer", None)
+
+
+def check_zones(document):
+    """Every text of the page inside its zone: the elements marked ``data-zone`` in the templates
+    (the texts, the signatures, the serial line, the QR code) are fixed rectangles that do not overlap
+    and lie on the page, so a text inside its zone overlaps nothing and is not cut. Raises
+    LayoutOverflow naming the first text that is not."""
+    if len(document.pages) != 1:
+        raise LayoutOverflow(f"The document takes {len(document.pages)} pages instead of one")
+    page = document.pages[0]
+    # A glyph's box may pass its line's by a little (accents, descenders); a text that does not fit
+    # passes it by a line or more.
+    tolerance = 1 * 96 / 25.4  # 1 mm in CSS px
+
+    def inside(inner, outer):
+        x, y, width, height = inner
+        left, top, outer_width, outer_height = outer
+        return (
+            x >= left - tolerance
+            and y >= top - tolerance
+            and x + width <= left + outer_width + tolerance
+            and y + height <= top + outer_height + tolerance
+        )
+
+    page_rectangle = (0, 0, page.width, page.height)
+
+    def walk(box, zone):
+        element = getattr(box, "element", None)
+        name = element.get("data-zone") if element is not None else None
+        if name and (zone is None or zone[0] is not element):  # a zone's first box is the zone itself
+            rectangle = (box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height())
+            if not inside(rectangle, page_rectangle):
+                raise LayoutOverflow(f"The zone “{name}” does not lie on the page")
+            zone = (element, rectangle)
+        text_rectangle = (box.position_x, box.position_y, box.width, box.height)
+        if isinstance(box, TextBox) and box.text.strip() and not (zone and inside(text_rectangle, zone[1])):
+            where = zone[0].get("data-zone") if zone else "page"
+            raise LayoutOverflow(f"“{box.text.strip()}” does not fit its place ({where})")
+        for child in getattr(box, "children", ()):
+            walk(child, zone)
+
+    walk(page._page_box, None)
 
 
 @functools.lru_cache(maxsize=16)
@@ -340,7 +410,8 @@ def qr_svg(payload: str) -> str:
 
 def document_html(kind: str, template_version: str, data: dict, *, with_style=True) -> str:
     """The HTML of a document from its snapshot (plain values only); with its style sheet inside,
-    unless the caller applies it (render_document_pdf)."""
+    unless the caller applies it (render_document_pdf). From version 2, each fitted text gets the size
+    ``layout.fit`` gives it, and the emblem is the round's or the programme's mark."""
     folder = TEMPLATE_DIRS[kind]
     context = {
         **data,
@@ -348,11 +419,28 @@ def document_html(kind: str, template_version: str, data: dict, *, with_style=Tr
         "with_style": with_style,
         "style_template": f"documents/{folder}/{template_version}.css",
     }
+    if template_version != "v1":
+        texts, signatories = layout.fits(kind, data)
+        context["fit"] = {key: result.style for key, result in texts.items()}
+        context["signatories"] = [
+            {**signatory, "name_style": result["name"].style, "position_style": result["position"].style}
+            for signatory, result in zip(data.get("signatories", []), signatories, strict=True)
+        ]
+        emblem = data.get("emblem")
+        context["emblem_url"] = f"{DOCUMENT_MEDIA_URL}{emblem}" if emblem else DEFAULT_EMBLEM_URL
     return render_to_string(f"documents/{folder}/{template_version}.html", context)
 
 
 def render_document_pdf(kind: str, template_version: str, data: dict) -> bytes:
     """The PDF of a document; its style sheet is parsed once per process (parsing it with every
-    document took a tenth of the rendering)."""
+    document took a tenth of the rendering). From version 2, a PDF/A-3b file whose texts are checked
+    to fit (``layout.misfits``, as the pre-flight check does) and, once laid out, to lie inside their
+    zones (``check_zones``); LayoutOverflow otherwise."""
     css = render_to_string(f"documents/{TEMPLATE_DIRS[kind]}/{template_version}.css")
-    return render_pdf(document_html(kind, template_version, data, with_style=False), css=css)
+    html = document_html(kind, template_version, data, with_style=False)
+    if template_version == "v1":
+        return render_pdf(html, css=css)
+    if misfits := layout.misfits(kind, template_version, data):  # what the pre-flight check reports
+        text, place = misfits[0]
+        raise LayoutOverflow(f"“{text}” does not fit its place (texts), even at {place.minimum:g} pt")
+    return render_pdf(html, css=css, pdf_variant=ARCHIVAL_VARIANT, check_layout=True)

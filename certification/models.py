@@ -49,6 +49,10 @@ def private_storage():
 MAX_VALIDITY_YEARS = 10
 
 
+def emblem_path(instance, filename):
+    return f"emblems/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
 class AwardRound(models.Model):
     """The annual batch in which areas receive the logo, labelled by Buddhist year ("ประจำปี 2565")
     even when the ceremony falls in the next calendar year."""
@@ -74,6 +78,18 @@ class AwardRound(models.Model):
         help_text=_(
             "Each award of the round reports its progress once a year: first on this day, then on the same "
             "day of every following year while it is valid. Empty: on each anniversary of the award."
+        ),
+    )
+    # Checked and cleaned by emblems.clean_emblem (the admin's form); empty: the programme's own mark.
+    emblem = models.FileField(
+        _("emblem"),
+        upload_to=emblem_path,
+        storage=private_storage,
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Printed on the round's certificates, plaques and promotion-zone certificates: an SVG drawing "
+            "(cleaned of scripts and external references) or a PNG picture. Empty: the programme's mark."
         ),
     )
 
@@ -624,7 +640,7 @@ class Document(models.Model):
     file = models.FileField(
         _("PDF"), upload_to=document_path, storage=private_storage, max_length=255, blank=True
     )
-    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True, db_index=True)  # of the signed file
     supersedes = models.OneToOneField(
         "self", verbose_name=_("supersedes"), on_delete=models.PROTECT, null=True, blank=True,
         related_name="superseded_by",

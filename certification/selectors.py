@@ -42,7 +42,7 @@ from .enums import (
     Validity,
 )
 from .history import concerns_applicant
-from .layout import LAYOUT_LIMITS, SIGNATORY_LIMITS, text_width_mm
+from .layout import misfits
 from .models import AuditEntry, Document, Meeting, Section
 from .sections import sections_for, spec_for
 
@@ -285,11 +285,15 @@ def unfinished_documents(year):
 
 
 def preflight(year):
-    """What would make the documents of ``year`` wrong or fail, as sentences, before anything renders:
-    a round without signatories, signatures without an image (or whose file is gone), texts too long
-    for their line."""
+    """What would make the documents of ``year`` wrong or fail, as sentences, before anything renders
+    or is printed: a round without signatories, signatures without an image (or whose file is gone),
+    no usable signing certificate, and every current document, ready ones included, whose texts do not
+    fit their places (even at their smallest size, wrapped), that has no one to sign it, or whose
+    promotion-zone certificate cannot name the committee's meeting."""
+    from . import signing
+
     problems = []
-    documents = list(unfinished_documents(year).select_related("round"))
+    documents = list(current_documents().filter(year=year).select_related("round").order_by("kind", "number"))
     rounds = {d.round for d in documents if d.round}
     for award_round in sorted(rounds, key=lambda r: r.year):
         signatories = list(award_round.signatories.all())
@@ -300,21 +304,39 @@ def preflight(year):
                 problems.append(_("%(name)s has no signature image.") % {"name": signatory.name})
             elif not signatory.signature.storage.exists(signatory.signature.name):
                 problems.append(_("The signature image of %(name)s is missing.") % {"name": signatory.name})
+    if any(d.template_version != "v1" for d in documents):
+        try:
+            if signing.identity() is None:
+                problems.append(_("No signing certificate is configured: documents will not be signed."))
+        except signing.SigningUnavailable as error:
+            problems.append(_("The signing certificate cannot be used: %(error)s.") % {"error": error})
     for document in documents:
-        for key, bold, size, width in LAYOUT_LIMITS[document.kind]:
-            text = document.data.get(key, "")
-            if text and text_width_mm(text, bold=bold, size_pt=size) > width:
+        for text, place in misfits(document.kind, document.template_version, document.data):
+            if place is None:
+                problem = _("%(serial)s: “%(text)s” is too long for its line.") % {
+                    "serial": document.serial,
+                    "text": text,
+                }
+            else:
+                problem = _(
+                    "%(serial)s: “%(text)s” does not fit its place, even at %(size)s pt on %(lines)s lines."
+                ) % {
+                    "serial": document.serial,
+                    "text": text,
+                    "size": f"{place.minimum:g}",
+                    "lines": place.max_lines,
+                }
+            problems.append(problem)
+        if document.template_version != "v1":
+            if not document.data.get("signatories"):
+                problems.append(_("%(serial)s has no signatories.") % {"serial": document.serial})
+            if document.kind == DocumentKind.PROMOTION_ZONE_CERTIFICATE and not document.data.get(
+                "meeting_th"
+            ):
                 problems.append(
-                    _("%(serial)s: “%(text)s” is too long for its line.")
-                    % {"serial": document.serial, "text": text}
+                    _("%(serial)s does not name the committee meeting that acknowledged the zone.")
+                    % {"serial": document.serial}
                 )
-        for signatory in document.data.get("signatories", []):
-            for key, size, width in SIGNATORY_LIMITS:
-                if text_width_mm(signatory[key], bold=False, size_pt=size) > width:
-                    problems.append(
-                        _("%(serial)s: “%(text)s” is too long for its line.")
-                        % {"serial": document.serial, "text": signatory[key]}
-                    )
     return list(dict.fromkeys(problems))
 
 

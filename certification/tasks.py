@@ -22,14 +22,17 @@ MAX_RETRIES = 5
 
 @worker_process_init.connect
 def load_renderer(**kwargs):
-    """Each worker process loads WeasyPrint and the document fonts as it starts (about half a second),
+    """Each worker process loads WeasyPrint, the document fonts and the signing key as it starts
+    (about half a second),
     rather than with its first document. Not in the parent before it forks: the font configuration
     fills in as it renders (fonts written to a temporary folder and registered once), and processes
     must not share it."""
+    from . import signing
     from .documents import warm_up
 
     try:
         warm_up()  # within Celery's worker_proc_alive_timeout (4 s); it takes about half a second
+        signing.identity()  # the signing key, read and prepared once per process
     except Exception:  # the first document will say what is wrong, on its own record
         logger.exception("Loading the renderer failed")
 

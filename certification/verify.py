@@ -12,21 +12,35 @@ SCT-2565-001). Anything longer than a serial could be is refused before it is lo
 Pages of documents are shared by anonymous visitors through ``smartcity.pagecache``, under the
 registry's freshness number (documents, awards and rounds are watched) and the day (a document expires
 at midnight).
+
+``/verify/file/`` checks a PDF someone drops on the lookup page: the file is read into memory (at most
+``VERIFY_UPLOAD_MAX_BYTES``; a larger one is refused before its body is read, or as soon as it passes the
+limit), never written anywhere, and the answer says whether it is a genuine document of the register
+(its SHA-256 is the register's and its signature the programme's) and what the document's standing is
+now, or how it was tampered with (``signing.check_pdf``).
 """
 
+import io
 import re
 import unicodedata
 
+from django.conf import settings
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST, require_safe
 
 from cities import freshness
 from cities.enums import Domain
 from smartcity.pagecache import cached_public_page
 
+from . import signing
 from .enums import SERIAL_PREFIXES, Validity
 from .models import Document
 
@@ -86,13 +100,15 @@ def domains(document):
     return [Domain(code).label for code in codes if code in Domain.values]
 
 
-def lookup_page(request, *, typed="", problem="", serial="", status=200):
+def lookup_page(request, *, typed="", problem="", serial="", status=200, **extra):
     """The lookup box, with what was typed and what is wrong with it."""
     context = {
         "typed": typed if len(typed) <= MAX_TYPED else "",  # what the box shows again
         "quoted": typed[:100],  # what the message quotes (truncated further by the template)
         "problem": problem,
         "serial": serial,
+        "upload_limit": settings.VERIFY_UPLOAD_MAX_BYTES,
+        **extra,
     }
     return TemplateResponse(request, "certification/verify_lookup.html", context, status=status)
 
@@ -137,3 +153,84 @@ def verify(request, serial):
         "registry_url": registry_url(document),
     }
     return TemplateResponse(request, "certification/verify.html", context)
+
+
+# --- A PDF dropped on the lookup page
+
+
+class MemoryOnlyUploadHandler(FileUploadHandler):
+    """Keeps the uploaded file in memory, never on disk, and stops keeping it once it passes the limit
+    (``request.upload_too_large``)."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+
+    def receive_data_chunk(self, raw_data, start):
+        if self.buffer.tell() + len(raw_data) > settings.VERIFY_UPLOAD_MAX_BYTES:
+            self.request.upload_too_large = True
+            self.buffer = io.BytesIO()
+            raise SkipFile
+        self.buffer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            self.buffer, self.field_name, self.file_name, self.content_type, file_size, self.charset
+        )
+
+
+def _refused(request, message, status):
+    return lookup_page(request, file_problem=message, status=status)
+
+
+def file_answer(content):
+    """What the page says of a PDF: the check of its signature (``signing.check_pdf``), the register's
+    document with the same SHA-256 if any, and the document the file names itself by."""
+    check = signing.check_pdf(content)
+    documents = Document.objects.select_related("superseded_by", "award__certified_city")
+    document = documents.filter(sha256=check.sha256).first()
+    claimed = None
+    if document is None and check.claimed_serial:
+        claimed = documents.filter(serial=normalise_serial(check.claimed_serial) or "").first()
+    return {
+        "check": check,
+        "genuine": document is not None,
+        "document": document,
+        "standing": standing(document, timezone.localdate()) if document else "",
+        "claimed": claimed,
+        "demo": check.verdict == signing.FileVerdict.SIGNED and signing.identity().is_demo,
+    }
+
+
+@csrf_exempt  # the upload handlers must be set before the CSRF check reads the form: csrf_protect below
+@require_POST
+def check_file(request):
+    """``POST /verify/file/``: the answer about a dropped PDF, on the lookup page."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if length.isdigit() and int(length) > settings.VERIFY_UPLOAD_MAX_BYTES + 64 * 1024:
+        return _too_large(request)  # refused unread
+    request.upload_handlers = [MemoryOnlyUploadHandler(request)]
+    return _check_file(request)
+
+
+def _too_large(request):
+    limit = filesizeformat(settings.VERIFY_UPLOAD_MAX_BYTES)
+    message = _("The file is larger than %(limit)s: no document of the register is that large.") % {
+        "limit": limit
+    }
+    return _refused(request, message, 413)
+
+
+@csrf_protect
+def _check_file(request):
+    uploaded = request.FILES.get("pdf")
+    if getattr(request, "upload_too_large", False):
+        return _too_large(request)
+    if uploaded is None or uploaded.size == 0:
+        return _refused(request, _("Choose a PDF file to check."), 400)
+    content = uploaded.read()
+    if not content.startswith(b"%PDF-"):
+        return _refused(request, _("This file is not a PDF. Only PDF files can be checked here."), 400)
+    return lookup_page(request, file=file_answer(content), file_name=uploaded.name[:100])

@@ -53,5 +53,6 @@ from certification import verify  # noqa: E402
 
 urlpatterns += [
     path("verify/", verify.lookup, name="verify_lookup"),
+    path("verify/file/", verify.check_file, name="verify_file"),
     path("verify/<str:serial>/", verify.verify, name="verify"),
 ]

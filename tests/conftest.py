@@ -82,6 +82,15 @@ def wait_for(predicate, *, timeout=30, interval=0.1):
     return False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _demo_signing_certificate():
+    """Documents are signed in the tests as `make run` signs them: with a demonstration certificate,
+    made once for the run at the path the test settings name (worker processes inherit it)."""
+    from certification import signing
+
+    signing.ensure_demo_certificate()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_private_media():
     """Files are not rolled back with the database: each test starts with no private files, so that

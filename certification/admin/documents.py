@@ -18,10 +18,12 @@ from smartcity.thaidate import format_date
 
 from .. import rules, selectors
 from ..downloads import private_file_response
+from ..emblems import clean_emblem
 from ..enums import AwardStatus, DocumentKind, DocumentStatus
 from ..models import Award, AwardRound, Document, Signatory
 from ..services import awards, rendering
 from ..services.core import WorkflowError
+from ..uploads import UploadRefused
 from .base import RulesAdmin
 from .renewals import revoke_by_resolution
 
@@ -32,8 +34,29 @@ class SignatoryInline(admin.TabularInline):
     fields = ["order", "name", "position", "signature"]
 
 
+class AwardRoundForm(forms.ModelForm):
+    """The round, with its emblem checked and cleaned (``emblems.clean_emblem``) before it is stored."""
+
+    class Meta:
+        model = AwardRound
+        fields = [
+            "year", "ceremony_date", "ceremony_place_th", "ceremony_place_en", "presenter_th", "presenter_en",
+            "digit_style", "validity_years", "emblem",
+        ]  # fmt: skip
+
+    def clean_emblem(self):
+        emblem = self.cleaned_data.get("emblem")
+        if not emblem or not hasattr(emblem, "content_type"):  # unchanged, or cleared
+            return emblem
+        try:
+            return clean_emblem(emblem)
+        except UploadRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from refusal
+
+
 @admin.register(AwardRound)
 class AwardRoundAdmin(RulesAdmin):
+    form = AwardRoundForm
     list_display = [
         "year",
         "ceremony_date",

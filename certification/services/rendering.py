@@ -31,11 +31,16 @@ def queue_rendering(document_ids):
 def render_document(document_id):
     """Renders a document's PDF from its snapshot and stores it under its serial.
 
+    From template version 2 the file is an archival PDF/A-3b copy signed by the issuing body
+    (``signing.sign``), and the SHA-256 recorded is the signed file's.
+
     Idempotent: a document that is ready, with its file intact, is left alone; rendering again
-    (a task delivered twice, a worker killed half-way) writes the same file under the same name, by
-    an atomic rename, so there is never more than one file per document, nor a half-written one.
+    (a task delivered twice, a worker killed half-way) writes the document again under the same name,
+    by an atomic rename, so there is never more than one file per document, nor a half-written one;
+    its new signature bears the time of the new signing, and its SHA-256 is recorded with it.
     Returns the document, or None when no such document exists (the task logs and returns).
     """
+    from .. import signing
     from ..documents import render_document_pdf  # WeasyPrint: loaded where it renders
 
     with transaction.atomic():
@@ -49,6 +54,8 @@ def render_document(document_id):
         document.attempts += 1
         document.save(update_fields=["status", "attempts"])
     pdf = render_document_pdf(document.kind, document.template_version, document.data)
+    if document.template_version != "v1":  # documents issued before signing stay as they were
+        pdf = signing.sign(pdf)  # the register's SHA-256 is the signed file's
     name = document_path(document, None)
     _write_atomically(name, pdf)
     document.file.name = name

@@ -278,6 +278,13 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # Rendering one document takes well under a second; these limits stop a runaway render.
 DOCUMENT_RENDER_SOFT_TIME_LIMIT = env.int("DOCUMENT_RENDER_SOFT_TIME_LIMIT", default=60)
 DOCUMENT_RENDER_TIME_LIMIT = env.int("DOCUMENT_RENDER_TIME_LIMIT", default=90)
+# The issuing body's key and certificate, a PKCS#12 file, with which workers sign every document
+# (PAdES). Without it documents are not signed, and the pre-flight check of each round says so. `make run`
+# uses a demonstration certificate it generates (development settings, certification/signing.py).
+DOCUMENT_SIGNING_PKCS12 = env.str("DOCUMENT_SIGNING_PKCS12", default="")
+DOCUMENT_SIGNING_PASSPHRASE = env.str("DOCUMENT_SIGNING_PASSPHRASE", default="")
+# The largest PDF a visitor may drop on /verify/ to have it checked (read in memory, never stored).
+VERIFY_UPLOAD_MAX_BYTES = env.int("VERIFY_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # A task that is acknowledged late comes back to another worker when its worker dies: on Redis after
 # this many seconds without an acknowledgement (keep it above the hard time limit).
 if REDIS_URL:

@@ -11,6 +11,13 @@ import tempfile
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="smartcity-test-media-"))
 os.environ.setdefault("CELERY_FILESYSTEM_DIR", tempfile.mkdtemp(prefix="smartcity-test-celery-"))
 os.environ.setdefault("SMARTCITY_TEST_CACHE_DIR", tempfile.mkdtemp(prefix="smartcity-test-cache-"))
+# Documents are signed with a demonstration certificate made for the run (tests/conftest.py makes it;
+# worker processes inherit these variables).
+os.environ.setdefault(
+    "DOCUMENT_SIGNING_PKCS12",
+    os.path.join(tempfile.mkdtemp(prefix="smartcity-test-signing-"), "demo-signing.p12"),
+)
+os.environ.setdefault("DOCUMENT_SIGNING_PASSPHRASE", "test-only-not-secret")
 
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, env

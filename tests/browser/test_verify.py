@@ -23,6 +23,7 @@ CE_YEAR = re.compile(r"(?<![0-9A-Za-z.])(19[5-9]\d|20\d\d)(?![0-9A-Za-z])")
 # What may stay as it is on a Thai page: the other language's name, codes, names and serials.
 AS_TYPED = {"English", "ENV", "ECO", "MOB", "ENE", "PEO", "LIV", "GOV", "Sarabun", "GeoThai", "SHA-256"}
 SERIAL = re.compile(r"S[CP][TPZ]-\d{4}-\d{3}")
+CHECKSUM = re.compile(r"[0-9a-f]{64}")  # a SHA-256 written out: hexadecimal, not English
 
 
 def read(page, problems):
@@ -30,7 +31,13 @@ def read(page, problems):
     page.wait_for_load_state()
     text = page.locator("body").inner_text()
     for line in (line.strip() for line in text.splitlines()):
-        if not line or line in AS_TYPED or THAI.search(line) or SERIAL.fullmatch(line):
+        if (
+            not line
+            or line in AS_TYPED
+            or THAI.search(line)
+            or SERIAL.fullmatch(line)
+            or CHECKSUM.fullmatch(line)
+        ):
             continue
         if re.search(r"[A-Za-z]{3,}", line) and not all(
             w in AS_TYPED or SERIAL.fullmatch(w) for w in line.split()
@@ -94,6 +101,74 @@ def test_a_citizen_checks_a_valid_and_a_revoked_certificate_from_the_home_page(b
         "โครงการเมืองอัจฉริยะประเทศไทยไม่เคยออกเกียรติบัตรหรือโล่เลขที่ “SCT-2565-999”"
     )
     assert page.locator("input[name=serial]").input_value() == "SCT-2565-999"
+
+    assert problems == []
+    context.close()
+
+
+DROP = """([content, name]) => {
+  const bytes = Uint8Array.from(atob(content), (c) => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], name, {type: "application/pdf"}));
+  const zone = document.getElementById("drop-zone");
+  for (const type of ["dragenter", "dragover", "drop"]) {
+    zone.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
+  }
+}"""
+
+
+def drop_file(page, content, name, problems):
+    """Drops a PDF on the box of /verify/, as a citizen drags it from their files."""
+    import base64
+
+    page.goto(page.base + "/verify/")
+    read(page, problems)
+    with page.expect_navigation():
+        page.evaluate(DROP, [base64.b64encode(content).decode(), name])
+    read(page, problems)
+    return page.locator("#file-verdict")
+
+
+def test_a_citizen_drops_a_genuine_and_a_tampered_pdf_on_the_verification_page(browser, live_server):
+    import concurrent.futures
+    from pathlib import Path
+
+    from certification.services import rendering
+    from tests.certification.test_signing import one_byte_changed, page_added
+
+    award_round = round_2565()
+    award_round.ceremony_date = timezone.localdate() - datetime.timedelta(days=30)
+    award_round.save(update_fields=["ceremony_date"])
+    award = awarded(award_round)
+    certificate = award.documents.get(kind=DocumentKind.AWARD_CERTIFICATE)
+    # Rendered as a worker renders it, in a thread of its own: pyHanko runs an event loop of its own,
+    # which it cannot start in this thread, where Playwright's runs.
+    with concurrent.futures.ThreadPoolExecutor(1) as worker:
+        document = worker.submit(rendering.render_document, certificate.pk).result()
+    genuine = Path(document.file.path).read_bytes()
+
+    context = browser.new_context(locale="th-TH", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.base = live_server.url
+    problems = []
+
+    verdict = drop_file(page, genuine, "SCT-2565-001.pdf", problems)
+    assert page.url == live_server.url + "/verify/file/"
+    assert verdict.locator(".verdict-label").inner_text() == "ของจริง"
+    assert verdict.locator(".verdict-sentence").inner_text() == "ไฟล์นี้เป็นเอกสารฉบับจริงของทะเบียน"
+    assert "เอกสารมีผลใช้ได้ในวันนี้" in verdict.inner_text()
+    assert "ลายมือชื่อดิจิทัลถูกต้องและไม่ถูกแก้ไข" in verdict.inner_text()
+
+    verdict = drop_file(page, one_byte_changed(genuine), "SCT-2565-001.pdf", problems)
+    assert verdict.locator(".verdict-label").inner_text() == "ไม่ใช่ของจริง"
+    assert verdict.locator(".verdict-sentence").inner_text() == "ไฟล์นี้ถูกแก้ไขหลังจากออกเอกสาร"
+
+    verdict = drop_file(page, page_added(genuine), "SCT-2565-001.pdf", problems)
+    assert verdict.locator(".verdict-sentence").inner_text() == "มีการเพิ่มหน้าในไฟล์นี้หลังจากลงนาม"
+    with page.expect_navigation():
+        verdict.get_by_role("link", name="หน้าตรวจสอบของเอกสารฉบับจริง").click()
+    read(page, problems)
+    assert page.url == live_server.url + "/verify/SCT-2565-001/"
 
     assert problems == []
     context.close()

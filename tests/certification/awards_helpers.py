@@ -63,3 +63,43 @@ def qr_payloads(pdf_path, tmp_path):
         check=True,
     )
     return result.stdout.split()
+
+
+def word_boxes(pdf_bytes):
+    """Every word of the PDF's first page with its box in millimetres from the top left of the page
+    (``pdftotext -bbox``): [(word, x_min, y_min, x_max, y_max)], and the page's (width, height)."""
+    import re
+
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", "-", "-"],
+        input=pdf_bytes,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    to_mm = 25.4 / 72
+    page = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', html)
+    words = [
+        (word, *(float(v) * to_mm for v in box))
+        for *box, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html
+        )
+    ]
+    return words, (float(page[1]) * to_mm, float(page[2]) * to_mm)
+
+
+def signature_status(pdf_bytes):
+    """pyHanko's own validation of the PDF's first signature, trusting the configured certificate."""
+    import concurrent.futures
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from certification import signing
+
+    signature = PdfFileReader(io.BytesIO(pdf_bytes)).embedded_signatures[0]
+    context = ValidationContext(trust_roots=[signing.identity().signer.signing_cert], allow_fetching=False)
+    # In a thread: pyHanko starts an event loop, which it cannot where the browser tests run Playwright's.
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(validate_pdf_signature, signature, context).result()

@@ -70,7 +70,7 @@ def test_preview_renders_a_template_with_sample_data(official):
     assert response["Content-Type"] == "application/pdf"
     text = pdftotext(response.content)
     assert "ลำปางเมืองน่าอยู่อัจฉริยะ (ตัวอย่าง)" in text
-    assert "ให้ไว้ ณ วันที่ ๙ มกราคม ๒๕๖๖" in text
+    assert "ให้ไว้ ณ วันที่ ๙ มกราคม พ.ศ. ๒๕๖๖" in text
 
 
 def test_zip_download_holds_the_ready_documents(official):

@@ -65,8 +65,8 @@ def test_award_creates_the_award_the_registry_record_and_two_documents_in_one_go
         award.documents.order_by("kind").values_list("kind", "serial", "status", "template_version")
     )
     assert documents == [
-        ("award_certificate", "SCT-2565-001", "pending", "v1"),
-        ("plaque", "SCP-2565-001", "pending", "v1"),
+        ("award_certificate", "SCT-2565-001", "pending", "v2"),
+        ("plaque", "SCP-2565-001", "pending", "v2"),
     ]
     data = award.documents.get(kind=DocumentKind.AWARD_CERTIFICATE).data
     assert data["area_th"] == "ลำปางเมืองน่าอยู่อัจฉริยะ"
@@ -74,8 +74,8 @@ def test_award_creates_the_award_the_registry_record_and_two_documents_in_one_go
     assert data["provinces_th"] == "จังหวัดลำปาง"
     assert (data["year_th"], data["issued_on_th"], data["valid_until_th"]) == (
         "๒๕๖๕",
-        "๙ มกราคม ๒๕๖๖",
-        "๙ มกราคม ๒๕๖๘",
+        "๙ มกราคม พ.ศ. ๒๕๖๖",
+        "๙ มกราคม พ.ศ. ๒๕๖๘",
     )
     assert data["verify_url"] == "http://127.0.0.1:8000/verify/SCT-2565-001/"
     assert data["signatories"][0]["name"] == "นายทดสอบ ลงนาม"
@@ -141,12 +141,13 @@ def test_a_promotion_zone_certificate_names_the_zone_and_is_issued_once():
     assert (document.data["area_th"], document.data["provinces_th"], document.data["issued_on_th"]) == (
         "เขตส่งเสริมเมืองอัจฉริยะลำพูน",
         "จังหวัดลำพูน",
-        "๙ พฤศจิกายน ๒๕๖๕",
+        "๙ พฤศจิกายน พ.ศ. ๒๕๖๕",
     )
     rendered = rendering.render_document(document.pk)
     text = pdftotext(rendered.file.read())
     assert "เขตส่งเสริมเมืองอัจฉริยะลำพูน" in text
-    assert "มติคณะกรรมการ ครั้งที่ 1/2565" in text
+    # The meeting, read from the resolution as cited when no decision of the committee is recorded.
+    assert "ตามมติคณะกรรมการขับเคลื่อนการพัฒนาเมืองอัจฉริยะ ในการประชุมครั้งที่ ๑/๒๕๖๕" in text.replace("\n", " ")
 
 
 def test_promotion_zone_certificate_needs_a_zone():
@@ -231,7 +232,7 @@ def test_a_rendered_certificate_reads_the_area_the_thai_date_and_the_serial(tmp_
     text = pdftotext(pdf)
     assert "ลำปางเมืองน่าอยู่อัจฉริยะ\n" in text
     assert "เขตเทศบาลนครลำปาง จังหวัดลำปาง\n" in text
-    assert "ให้ไว้ ณ วันที่ ๙ มกราคม ๒๕๖๖\n" in text
+    assert "ให้ไว้ ณ วันที่ ๙ มกราคม พ.ศ. ๒๕๖๖\n" in text
     assert "ประจำปี ๒๕๖๕" in text
     assert "เลขที่ SCT-2565-001" in text
     assert rendered.status == DocumentStatus.READY
@@ -262,10 +263,12 @@ def test_rendering_twice_keeps_one_file_and_one_serial():
     second = rendering.render_document(certificate.pk)
     assert (second.serial, second.sha256, second.attempts) == (first.serial, first.sha256, 1)
     assert private_files() == ["2565/SCT-2565-001.pdf"]
-    # A lost file is rendered again, to the same name and the same bytes.
+    # A lost file is rendered again, to the same name; signed anew (a new signing time), its new
+    # SHA-256 is the register's.
     Path(first.file.path).unlink()
     third = rendering.render_document(certificate.pk)
-    assert (third.sha256, third.attempts) == (first.sha256, 2)
+    assert third.attempts == 2
+    assert third.sha256 == hashlib.sha256(Path(third.file.path).read_bytes()).hexdigest() != first.sha256
     assert private_files() == ["2565/SCT-2565-001.pdf"]
 
 
@@ -302,19 +305,31 @@ def test_a_missing_signature_image_fails_the_render_with_a_clear_error():
 # --- Batches
 
 
-def test_preflight_lists_missing_signatures_and_names_too_long():
+def test_preflight_lists_missing_signatures_and_texts_that_cannot_fit_in_ready_documents_too():
     award_round = round_2565(signature=False)
-    awarded(award_round, title="เมืองอัจฉริยะ" * 8)
+    area = "เขตพื้นที่พัฒนาเมืองอัจฉริยะเพื่อความยั่งยืน" * 16  # typed by the applicant, 672 characters
+    award = awarded(award_round, title="เมืองอัจฉริยะ" * 8, area_name=area)
+    award.documents.update(status=DocumentStatus.READY)  # the check does not skip what is rendered
     with translation.override("en"):
         problems = selectors.preflight(2565)
-    long_name = "เมืองอัจฉริยะ" * 8
     assert problems == [
         "นายทดสอบ ลงนาม has no signature image.",
-        f"SCT-2565-001: “{long_name}” is too long for its line.",
-        f"SCP-2565-001: “{long_name}” is too long for its line.",
+        f"SCT-2565-001: “{area} จังหวัดลำปาง” does not fit its place, even at 12 pt on 2 lines.",
+        f"SCP-2565-001: “{area}” does not fit its place, even at 16 pt on 2 lines.",
     ]
     with pytest.raises(rendering.PreflightFailed):
         rendering.render_year(2565)
+
+
+def test_preflight_checks_a_version_1_document_against_its_single_lines():
+    award = awarded(round_2565(), title="เมืองอัจฉริยะ" * 8)
+    award.documents.update(template_version="v1")
+    long_name = "เมืองอัจฉริยะ" * 8
+    with translation.override("en"):
+        assert selectors.preflight(2565) == [
+            f"SCT-2565-001: “{long_name}” is too long for its line.",
+            f"SCP-2565-001: “{long_name}” is too long for its line.",
+        ]
 
 
 def test_preflight_passes_a_round_that_is_complete():

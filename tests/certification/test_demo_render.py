@@ -64,7 +64,7 @@ def test_render_round_renders_the_demo_rounds_on_a_real_worker(worker_log):
     text = pdftotext(Path(certificate.file.path).read_bytes())
     assert "โคราชเมืองอัจฉริยะ\n" in text
     assert certificate.serial in text and certificate.serial.startswith("SCT-2565-")
-    assert "ให้ไว้ ณ วันที่ ๙ มกราคม ๒๕๖๖\n" in text
+    assert "ให้ไว้ ณ วันที่ ๙ มกราคม พ.ศ. ๒๕๖๖\n" in text
     assert "นายสมมติ ลงนาม (ข้อมูลตัวอย่าง)" in text
     plaque = Document.objects.get(award=certificate.award, kind=DocumentKind.PLAQUE)
     assert "โคราชเมืองอัจฉริยะ" in pdftotext(Path(plaque.file.path).read_bytes())

@@ -258,15 +258,16 @@ def pictures(pdf, tmp_path, name):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("version", ["v1", "v2"])
 @pytest.mark.parametrize("kind", documents.TEMPLATE_DIRS)
-def test_a_worker_renders_a_document_as_its_standalone_html_shows_it(kind, tmp_path):
+def test_a_worker_renders_a_document_as_its_standalone_html_shows_it(kind, version, tmp_path):
     """Workers apply the style sheet apart, parsed once (render_document_pdf); the HTML with the
     style sheet inside (what a browser or Chromium gets) must look the same, page for page."""
     data = snapshots.sample_snapshot(kind)
-    standalone = documents.document_html(kind, "v1", data)
+    standalone = documents.document_html(kind, version, data)
     assert "<style>" in standalone
-    assert "<style>" not in documents.document_html(kind, "v1", data, with_style=False)
-    worker = pictures(documents.render_document_pdf(kind, "v1", data), tmp_path, "worker")
+    assert "<style>" not in documents.document_html(kind, version, data, with_style=False)
+    worker = pictures(documents.render_document_pdf(kind, version, data), tmp_path, "worker")
     assert worker == pictures(render_pdf(standalone), tmp_path, "standalone")
     assert len(worker) == 1
 

@@ -5,6 +5,7 @@ The worker is a separate process, so these tests commit (``transaction=True``) a
 database through DATABASE_URL (tests/conftest.py `worker_database_env`; on SQLite the test database is
 a file for this reason)."""
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -25,6 +26,7 @@ from tests.certification.awards_helpers import (
     qr_payloads,
     round_2565,
     secretariat,
+    signature_status,
 )
 from tests.conftest import celery_worker_process, run_python, wait_for, worker_database_env
 
@@ -46,9 +48,13 @@ def test_award_renders_its_documents_on_a_real_worker(worker_log, tmp_path):
         award = awarded(award_round)
         assert wait_for(lambda: all_ready(2), timeout=90)
     certificate = award.documents.get(kind=DocumentKind.AWARD_CERTIFICATE)
-    text = pdftotext(Path(certificate.file.path).read_bytes())
+    pdf = Path(certificate.file.path).read_bytes()
+    # Signed by the worker with the configured certificate, over the file the register's SHA-256 names.
+    assert signature_status(pdf).bottom_line
+    assert certificate.sha256 == hashlib.sha256(pdf).hexdigest()
+    text = pdftotext(pdf)
     assert "ลำปางเมืองน่าอยู่อัจฉริยะ\n" in text
-    assert "ให้ไว้ ณ วันที่ ๙ มกราคม ๒๕๖๖\n" in text
+    assert "ให้ไว้ ณ วันที่ ๙ มกราคม พ.ศ. ๒๕๖๖\n" in text
     assert "SCT-2565-001" in text
     assert qr_payloads(certificate.file.path, tmp_path) == ["http://127.0.0.1:8000/verify/SCT-2565-001/"]
     assert document_files() == ["SCP-2565-001.pdf", "SCT-2565-001.pdf"]

@@ -124,3 +124,24 @@ def test_role_groups_allow_what_each_role_needs_and_no_more(seeded, client, user
         assert 'id="content-main"' not in html
     else:
         assert 'id="content-main"' in html
+
+
+def test_seed_demo_generates_a_demonstration_signing_certificate_when_none_is_there(settings, tmp_path):
+    import io
+
+    from certification import signing
+
+    settings.DEBUG = True
+    settings.DOCUMENT_SIGNING_PKCS12 = str(tmp_path / "demo-signing.p12")
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert out.getvalue().splitlines()[-1] == (
+        "Generated a demonstration signing certificate (DEMO, not for official use): "
+        f"{tmp_path / 'demo-signing.p12'}"
+    )
+    identity = signing.identity()
+    assert identity.is_demo and "Smart City Thailand document signing DEMO" in identity.subject
+    again = io.StringIO()
+    call_command("seed_demo", stdout=again)
+    assert "signing certificate" not in again.getvalue()  # an existing one is kept
+    assert signing.identity().fingerprint == identity.fingerprint
