@@ -3,11 +3,12 @@ perhaps edited, or discards it. Acknowledgements of the applicant's own act (a p
 received) go out at once, once the submission is committed; one that cannot be delivered stays in the
 outbox as failed, for the secretariat to send again."""
 
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from smartcity.mail import send_mail_message
 
 from .. import selectors
 from ..enums import NotificationStatus, Stage
@@ -26,7 +27,7 @@ def _deliver(locked, *, actor):
     try:
         if not addresses:
             raise ValueError(_("The mail has no recipients."))
-        EmailMessage(locked.subject, locked.body, to=addresses).send()
+        send_mail_message(locked.subject, locked.body, addresses)  # header values made one line
     except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and shown
         locked.status, locked.error = NotificationStatus.FAILED, f"{type(exc).__name__}: {exc}"
     else:
