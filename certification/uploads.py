@@ -9,6 +9,8 @@ with macros (a DOCM or XLSM renamed) is refused. A PDF with JavaScript, a launch
 Flash or an XFA form is refused (see ``pdf_active_content``).
 """
 
+import html
+import os
 import re
 import unicodedata
 import zipfile
@@ -16,6 +18,7 @@ import zlib
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http.multipartparser import MultiPartParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -35,9 +38,62 @@ class UploadRefused(ValueError):
     """An upload we will not store; the message says why, in the user's language."""
 
 
+class NameKeepingParser(MultiPartParser):
+    """Django's multipart parser, remembering the file names its cleaning changed.
+
+    Django drops folder parts and characters that cannot be printed (NUL, direction overrides that make
+    ``exe.pdf`` read backwards) from a file's name before anything else sees it, and skips a file named
+    ``..``: the form would store a name the applicant never chose, or say "choose a file" to someone who
+    did. The names as sent are kept in ``request.odd_upload_names``, and the form refuses them with a
+    reason (``odd_name_message``)."""
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.cleaned_names = []
+
+    def sanitize_file_name(self, file_name):
+        cleaned = super().sanitize_file_name(file_name)
+        if cleaned != html.unescape(file_name):
+            self.request.odd_upload_names.append(file_name)
+        elif cleaned:
+            self.cleaned_names.append(cleaned)
+        return cleaned
+
+    def parse(self):
+        post, files = super().parse()
+        # Django cuts a name to 255 characters when it makes the file: the form reports the length sent.
+        for uploaded in files.values():
+            stem, extension = os.path.splitext(uploaded.name)
+            for sent in self.cleaned_names:
+                if sent == uploaded.name or (sent.startswith(stem) and sent.endswith(extension)):
+                    uploaded.sent_name = sent
+                    self.cleaned_names.remove(sent)
+                    break
+        return post, files
+
+
+def odd_name_message():
+    return _(
+        "The file name contains folder names or invisible characters. Rename the file with a plain name "
+        "and attach it again."
+    )
+
+
 class SizeLimitUploadHandler(FileUploadHandler):
     """Stops reading a file as soon as it passes ATTACHMENT_MAX_BYTES: nothing of it is kept, and the
-    request remembers why (``request.refused_uploads``) so that the form can say so."""
+    request remembers why (``request.refused_uploads``) so that the form can say so. Being the first
+    handler, it also has the body parsed by NameKeepingParser (Django's hook for a handler to parse the
+    body itself)."""
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if hasattr(self.request, "odd_upload_names"):  # the parser below is asking: parse as usual
+            return None
+        self.request.odd_upload_names = []
+        parser = NameKeepingParser(
+            META, input_data, self.request.upload_handlers, encoding, request=self.request
+        )
+        return parser.parse()
 
     def new_file(self, field_name, *args, **kwargs):
         super().new_file(field_name, *args, **kwargs)
@@ -273,7 +329,7 @@ def check_pdf(uploaded):
 
 def check_upload(uploaded) -> tuple[str, str]:
     """(clean name, detected type) of an uploaded file, or UploadRefused with the reason."""
-    name = clean_file_name(uploaded.name)
+    name = clean_file_name(getattr(uploaded, "sent_name", uploaded.name))
     if uploaded.size == 0:
         raise UploadRefused(_("The file is empty."))
     if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
