@@ -73,3 +73,12 @@ def task_expire_awards():
     """Every night (CELERY_BEAT_SCHEDULE): awards past their validity become expired."""
     count = monitoring.expire_awards()
     logger.info("%s award(s) expired", count)
+
+
+@shared_task(name="certification.requeue_documents", ignore_result=True)
+def task_requeue_documents():
+    """Every few minutes (CELERY_BEAT_SCHEDULE): documents whose rendering never reached a worker, or
+    whose error may have passed, are sent again (rendering.requeue_unfinished)."""
+    count = rendering.requeue_unfinished()
+    if count:
+        logger.info("%s unfinished document(s) sent again", count)

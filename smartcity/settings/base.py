@@ -171,7 +171,13 @@ CELERY_FILESYSTEM_DIR = Path(env.str("CELERY_FILESYSTEM_DIR", default=str(VAR_DI
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A Redis that does not answer must not hold a request for long (a host that drops packets would
+    # otherwise wait for the system's TCP timeout).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_RESULT_BACKEND = f"file://{CELERY_FILESYSTEM_DIR}/results"
@@ -194,7 +200,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # in Bangkok time. A run missed while beat was down is made up when it starts.
 CELERY_BEAT_SCHEDULE = {
     "expire-awards": {"task": "certification.expire_awards", "schedule": crontab(hour=0, minute=5)},
+    # The sweeper: documents whose rendering never reached a worker (the broker was down when they were
+    # issued), was left by a worker that died, or failed for a reason that may pass, are sent again.
+    "requeue-documents": {
+        "task": "certification.requeue_documents",
+        "schedule": env.int("DOCUMENT_SWEEP_SECONDS", default=300),
+    },
 }
+# A document not ready this many seconds after it was issued or last sent to the workers is sent again.
+DOCUMENT_REQUEUE_SECONDS = env.int("DOCUMENT_REQUEUE_SECONDS", default=600)
 # Database connections in workers live as in the web processes (CONN_MAX_AGE, health checks), by
 # smartcity.celery.close_old_connections; this stops Celery from closing them around every task.
 CELERY_DB_REUSE_MAX = 2**31
