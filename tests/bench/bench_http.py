@@ -125,12 +125,13 @@ def wrk(url, seconds, *, connections=None, extra=()):
     connections = connections or CONNECTIONS
     output = subprocess.run(
         ["wrk", f"-t{min(connections, 2)}", f"-c{connections}", f"-d{seconds}s", "--latency",
-         "-H", PROXY_HEADER, *extra, url],
+         "--timeout", "10s", "-H", PROXY_HEADER, *extra, url],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
         raise RuntimeError(f"{url}: {match.group(1)} answers were errors")
     if match := re.search(r"Socket errors: (.*)", output):
+        # A request unanswered after 10 s counts as failed, as a connection refused or cut does.
         raise RuntimeError(f"{url}: socket errors: {match.group(1)}")
     latency = {
         percentile: float(value) * UNITS_MS[unit]
