@@ -36,6 +36,18 @@ def test_every_page_has_the_content_security_policy(client, url):
 
 
 @pytest.mark.django_db
+def test_the_badge_has_a_policy_of_its_own_without_scripts(client):
+    from tests.api.records import area
+
+    city = area("ลำปางเมืองน่าอยู่", provinces=("52",), year=2565)
+    response = client.get(reverse("registry:badge", args=[city.pk]))
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; font-src data:"
+    again = client.get(reverse("registry:badge", args=[city.pk]))  # the shared copy carries it too
+    assert again["Content-Security-Policy"] == response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
 def test_templates_have_no_inline_script_or_style():
     """What the policy would block: <script> without src, <style>, style="" and on…="" attributes in our
     templates (the document templates, rendered to PDF only, excepted)."""
