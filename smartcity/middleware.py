@@ -108,10 +108,12 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        declared = response.get("Cache-Control", "")
+        if "no-store" in declared:  # already said (private downloads)
+            return response
         private = request.path.startswith(PRIVATE_PREFIXES)
         if not private:
             user = getattr(request, "user", None)
-            declared = response.get("Cache-Control", "")
             private = bool(user is not None and user.is_authenticated and "public" not in declared)
         if private:
             add_never_cache_headers(response)

@@ -10,6 +10,7 @@ import tempfile
 import time
 import zipfile
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -32,8 +33,7 @@ def queue_rendering(document_ids):
 
     A broker that does not answer then fails nothing that was committed: the documents stay pending,
     and the sweeper (``requeue_unfinished``, every few minutes) sends them once it answers again."""
-    ids = list(document_ids)
-    transaction.on_commit(lambda: send_rendering(ids))
+    transaction.on_commit(partial(send_rendering, document_ids=list(document_ids)))
 
 
 def _queued_key(document_id):
