@@ -42,9 +42,9 @@ def test_the_badge_has_a_policy_of_its_own_without_scripts(client):
     city = area("ลำปางเมืองน่าอยู่", provinces=("52",), year=2565)
     response = client.get(reverse("registry:badge", args=[city.pk]))
     assert response.status_code == 200
-    assert (
-        response["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; font-src data:"
-    )
+    assert directives(response["Content-Security-Policy"]) == [
+        "default-src 'none'", "font-src data:", "style-src 'unsafe-inline'",
+    ]  # fmt: skip
     again = client.get(reverse("registry:badge", args=[city.pk]))  # the shared copy carries it too
     assert directives(again["Content-Security-Policy"]) == directives(response["Content-Security-Policy"])
 
