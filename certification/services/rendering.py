@@ -69,7 +69,7 @@ def send_rendering(document_ids):
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 # Errors of a failed document that may pass by themselves (the names of tasks.TRANSIENT_ERRORS, as
 # record_render_error writes them first): the sweeper tries such documents again.
-TRANSIENT_ERROR_PATTERN = r"^(OperationalError|InterfaceError|OSError|FileNotFoundError|PermissionError)\b"
+TRANSIENT_ERROR_PATTERN = r"^(OperationalError|InterfaceError|OSError|FileNotFoundError|PermissionError):"
 
 
 def requeue_unfinished(now=None):
