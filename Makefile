@@ -12,10 +12,11 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
 PO_FILES := $(wildcard locale/*/LC_MESSAGES/*.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help run test lint format bench messages makemessages check-deploy system-packages system-packages-test clean
+.PHONY: help run serve test lint format bench messages makemessages check-deploy system-packages system-packages-test clean
 
 help:
 	@echo "make run     set everything up and start the portal on http://127.0.0.1:8000 with a Celery worker"
+	@echo "make serve   the portal with production settings: gunicorn, WhiteNoise, a Celery worker and beat (needs SECRET_KEY)"
 	@echo "make test    run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make lint    ruff check and format check"
 	@echo "make bench   run the benchmarks; report under bench/results/"
@@ -52,6 +53,11 @@ run: system-packages $(VENV)/.installed messages .env
 	DEBUG=1 $(PY) manage.py seed_demo
 	@echo "Portal: http://127.0.0.1:8000  (admin: /admin/, demo logins in README.md). Ctrl-C stops it."
 	DEBUG=1 VENV=$(VENV) scripts/run.sh
+
+# Production settings on this machine (scripts/serve.sh): gunicorn, WhiteNoise, a worker and beat;
+# PostgreSQL and Redis when DATABASE_URL and REDIS_URL are set. Refuses to start without SECRET_KEY.
+serve: system-packages $(VENV)/.installed messages
+	VENV=$(VENV) scripts/serve.sh
 
 # This checkout is a development machine: `python manage.py ...` here reads DEBUG=1 from .env.
 .env:

@@ -83,3 +83,12 @@ def task_remind_progress_reports():
     """Every morning (CELERY_BEAT_SCHEDULE): reminders of progress reports due soon, due today, overdue."""
     count = monitoring.send_report_reminders()
     logger.info("%s progress report reminder(s) sent", count)
+
+
+@shared_task(name="certification.requeue_documents", ignore_result=True)
+def task_requeue_documents():
+    """Every few minutes (CELERY_BEAT_SCHEDULE): documents whose rendering never reached a worker, or
+    whose error may have passed, are sent again (rendering.requeue_unfinished)."""
+    count = rendering.requeue_unfinished()
+    if count:
+        logger.info("%s unfinished document(s) sent again", count)

@@ -98,13 +98,9 @@ class SignupForm(forms.Form):
     )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if selectors.email_is_registered(email):
-            raise forms.ValidationError(
-                _("An account with this email address already exists. Log in, or reset your password."),
-                code="duplicate_email",
-            )
-        return email
+        # Whether the address already has an account is not said here, but by mail to the address
+        # (cities.services.register_applicant): the form must not tell anyone who has an account.
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned_data = super().clean()

@@ -7,11 +7,14 @@ computed afresh on its next request. The number lives in the shared cache, so we
 workers see the same one.
 """
 
+import logging
 import time
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+logger = logging.getLogger(__name__)
 
 KEY = "registry:version"
 
@@ -26,7 +29,13 @@ def version() -> str:
 
 
 def _take_new_number():
-    cache.set(KEY, str(time.time_ns()), timeout=None)
+    try:
+        cache.set(KEY, str(time.time_ns()), timeout=None)
+    except Exception:
+        # The shared cache is down (Redis, which is also the broker): what was committed stays committed.
+        # Nothing is served from a cache that is down; the next change of a public record (the documents
+        # rendered once Redis is back, say) takes a new number.
+        logger.error("The public pages' freshness number could not be renewed", exc_info=True)
 
 
 def renew(**kwargs):

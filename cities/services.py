@@ -5,13 +5,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.mail import send_bilingual_mail
+from smartcity.mail import send_account_mail
 
 from . import rules, selectors
 from .models import Invitation, Membership, Organisation
@@ -43,33 +44,64 @@ def signup_token(user):
 @transaction.atomic
 def register_applicant(*, name, email, password, base_url):
     """A new, inactive account whose username is the email address; the confirmation mail goes out
-    once the account is committed. ``base_url`` is the portal's address, for the link."""
+    once the account is committed. ``base_url`` is the portal's address, for the link.
+
+    An address that already has an account gets no new one, and the page says the same as for a new
+    one (the sign-up form must not tell anyone who has an account): the mail says so instead — a fresh
+    confirmation link for a sign-up not yet confirmed, otherwise where to log in or reset the password.
+    Returns the new account, or None. Every mail counts towards the address's share of account mail
+    (smartcity.mail.send_account_mail)."""
     email = email.strip().lower()
-    if selectors.email_is_registered(email):
-        raise Refused(_("An account with this email address already exists."))
     # An earlier sign-up with this address that was never confirmed in time gives way.
     selectors.expired_signups().filter(pk__in=selectors.accounts_with_email(email).values("pk")).delete()
-    User = get_user_model()
-    try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                username=email, email=email, password=password, first_name=name.strip(), is_active=False
+    existing = selectors.accounts_with_email(email).order_by("pk").first()
+    if existing is None:
+        User = get_user_model()
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    username=email, email=email, password=password, first_name=name.strip(), is_active=False
+                )
+        except IntegrityError:  # the same address, signed up a moment ago
+            existing = selectors.accounts_with_email(email).order_by("pk").first()
+        else:
+            _mail_on_commit(_confirmation_mail(user, base_url), email)
+            logger.info("cities.account.registered user=%s", user.pk)
+            return user
+    make_password(password)  # the same work as a new account, so that the answer takes as long
+    if existing is not None:
+        if not existing.is_active and existing.last_login is None and not existing.is_staff:
+            _mail_on_commit(_confirmation_mail(existing, base_url), email)
+        else:
+            context = {
+                "login_url": base_url.rstrip("/") + reverse("login"),
+                "reset_url": base_url.rstrip("/") + reverse("password_reset"),
+            }
+            _mail_on_commit(
+                ("accounts/signup_existing_subject.txt", "accounts/signup_existing.txt", context), email
             )
-    except IntegrityError:  # the same address, signed up a moment ago
-        raise Refused(_("An account with this email address already exists.")) from None
+        logger.info("cities.account.signup_for_existing user=%s", existing.pk)
+    return None
+
+
+def _confirmation_mail(user, base_url):
     confirm_url = base_url.rstrip("/") + reverse("signup_confirm", args=[signup_token(user)])
     context = {
         "name": user.first_name,
         "confirm_url": confirm_url,
         "days": settings.SIGNUP_CONFIRMATION_SECONDS // (24 * 3600),
     }
-    transaction.on_commit(
-        lambda: send_bilingual_mail(
-            "accounts/signup_email_subject.txt", "accounts/signup_email.txt", context, user.email
-        )
-    )
-    logger.info("cities.account.registered user=%s", user.pk)
-    return user
+    return "accounts/signup_email_subject.txt", "accounts/signup_email.txt", context
+
+
+def _mail_on_commit(mail, address):
+    subject_template, body_template, context = mail
+
+    def send():
+        if not send_account_mail(subject_template, body_template, context, address):
+            logger.info("cities.account.mail_withheld (too many to one address)")
+
+    transaction.on_commit(send)
 
 
 def resend_confirmation(*, email, base_url):
@@ -92,8 +124,12 @@ def resend_confirmation(*, email, base_url):
         "confirm_url": confirm_url,
         "days": settings.SIGNUP_CONFIRMATION_SECONDS // (24 * 3600),
     }
-    send_bilingual_mail("accounts/signup_email_subject.txt", "accounts/signup_email.txt", context, user.email)
-    logger.info("cities.account.confirmation_resent user=%s", user.pk)
+    if send_account_mail(
+        "accounts/signup_email_subject.txt", "accounts/signup_email.txt", context, user.email
+    ):
+        logger.info("cities.account.confirmation_resent user=%s", user.pk)
+    else:
+        logger.info("cities.account.mail_withheld (too many to one address)")
 
 
 @transaction.atomic

@@ -1,23 +1,12 @@
 #!/usr/bin/env bash
-# Starts a Celery worker (with beat inside it, for the nightly tasks) and the development web server
-# together; Ctrl-C (or either one ending) stops both.
+# `make run`: the development server, a Celery worker and Celery beat (the nightly tasks) together;
+# Ctrl-C (or any of them ending) stops all three, each once and in bounded time (scripts/processes.sh).
 set -uo pipefail
 venv="${VENV:-.venv}"
 mkdir -p var
+source "$(dirname "$0")/processes.sh"
 
-"$venv/bin/celery" -A smartcity worker --loglevel=INFO --concurrency="${WORKER_CONCURRENCY:-2}" \
-  --beat --schedule=var/celerybeat-schedule &
-worker=$!
-"$venv/bin/python" manage.py runserver "${RUN_ADDRESS:-127.0.0.1:8000}" &
-web=$!
-
-stop() {
-  trap - INT TERM EXIT
-  kill -TERM "$web" "$worker" 2>/dev/null
-  wait "$web" "$worker" 2>/dev/null
-}
-trap 'stop; exit 130' INT TERM
-trap stop EXIT
-
-# Whichever ends first (or Ctrl-C) brings the other down.
-wait -n "$web" "$worker"
+start worker "$venv/bin/celery" -A smartcity worker --loglevel=INFO --concurrency="${WORKER_CONCURRENCY:-2}"
+start beat "$venv/bin/celery" -A smartcity beat --loglevel=INFO --schedule=var/celerybeat-schedule
+start web "$venv/bin/python" manage.py runserver "${RUN_ADDRESS:-127.0.0.1:8000}"
+supervise

@@ -2,12 +2,13 @@
 # Installs the Debian packages the project needs that are missing, when run as root; otherwise names them.
 #   scripts/system-packages.sh run    what `make run` needs (messages, WeasyPrint's libraries)
 #   scripts/system-packages.sh test   plus poppler-utils (pdftotext), Debian's Chromium for browser tests,
-#                                     and zbar-tools (zbarimg reads the QR codes of rendered documents)
+#                                     zbar-tools (zbarimg reads the QR codes of rendered documents) and
+#                                     redis-server (the fault tests stop and start a Redis of their own)
 #   scripts/system-packages.sh bench  plus wrk (the HTTP load generator of tests/bench/bench_http.py)
 set -euo pipefail
 
 run_packages=(gettext libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 libfontconfig1 shared-mime-info)
-test_packages=(poppler-utils chromium zbar-tools)
+test_packages=(poppler-utils chromium zbar-tools redis-server)
 bench_packages=(wrk)
 
 case "${1:-run}" in

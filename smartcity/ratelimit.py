@@ -3,18 +3,11 @@
 
 import hashlib
 
-from django.core.cache import cache
+from .cache import count
 
 
 def allow(scope, identity, *, limit, window):
     """Counts one attempt of ``identity`` (an address, a client IP) in ``scope``; False once more than
     ``limit`` were made within ``window`` seconds of the first."""
     digest = hashlib.sha256(f"{scope}\n{identity.strip().lower()}".encode()).hexdigest()
-    key = f"ratelimit:{scope}:{digest}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count <= limit
+    return count(f"ratelimit:{scope}:{digest}", timeout=window) <= limit

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
-from .auth import BilingualPasswordResetForm, ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
+from .auth import ThrottledAdminAuthenticationForm, ThrottledAuthenticationForm
 
 # The admin's login is throttled like the portal's.
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -19,15 +19,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=BilingualPasswordResetForm,
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
-        name="password_reset",
-    ),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "accounts/password_reset/done/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -35,7 +27,7 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -65,6 +65,91 @@ def celery_worker_process(log_path, *, concurrency=1, **env):
                 process.wait()
 
 
+@contextmanager
+def celery_beat_process(log_path, schedule_path, **env):
+    """Celery beat in its own process, as `make serve` starts it (one per deployment)."""
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "smartcity",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={schedule_path}",
+            ],
+            cwd=PROJECT_DIR,
+            env=project_env(**env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def redis_server(folder):
+    """A Redis of the test's own on a free loopback port (the shared one is never stopped): yields an
+    object with ``url``, ``stop()`` and ``start()``."""
+    import shutil as _shutil
+
+    binary = _shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+
+    class Server:
+        def __init__(self):
+            self.port = free_port()
+            self.url = f"redis://127.0.0.1:{self.port}/0"
+            self.process = None
+
+        def start(self):
+            self.process = subprocess.Popen(
+                [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                 "--dir", str(folder)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )  # fmt: skip
+            import redis
+
+            client = redis.Redis(port=self.port)
+            assert wait_for(lambda: _answers(client), timeout=20), "redis-server did not start"
+
+        def stop(self):
+            if self.process is not None:
+                self.process.terminate()
+                self.process.wait(timeout=20)
+                self.process = None
+
+    def _answers(client):
+        try:
+            return client.ping()
+        except Exception:  # noqa: BLE001 - not up yet
+            return False
+
+    server = Server()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def worker_log(tmp_path):
     path = tmp_path / "worker.log"

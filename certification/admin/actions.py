@@ -3,6 +3,7 @@ service applied to each of them, or the award in a round. Each action names the 
 applications to (``to_state``), and the list offers it only to the roles the workflow lets make that
 move (``rules.may_ever_move``)."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, gettext_lazy
@@ -98,6 +99,7 @@ def award(modeladmin, request, queryset):
                 % {"count": len(done), "year": award_round.year},
                 messages.SUCCESS,
             )
+            modeladmin.message_user(request, *_rendering_news())
         return None
     context = {
         **modeladmin.admin_site.each_context(request),
@@ -113,3 +115,24 @@ def award(modeladmin, request, queryset):
 
 
 award.to_state = Status.AWARDED
+
+
+def _rendering_news():
+    """What the official is told about the documents just issued: queued for the workers, or waiting
+    for them (the broker does not answer; the sweeper sends them when it does)."""
+    from smartcity.health import check_broker
+
+    try:
+        check_broker()
+    except Exception:  # noqa: BLE001 - any failure means the same for the official
+        minutes = max(1, settings.CELERY_BEAT_SCHEDULE["requeue-documents"]["schedule"] // 60)
+        return (
+            gettext(
+                "Their certificates and plaques are queued, but the rendering service cannot be reached "
+                "just now: they will be rendered once it is back (it is checked every %(minutes)s minutes). "
+                "Nothing needs to be done again."
+            )
+            % {"minutes": minutes},
+            messages.WARNING,
+        )
+    return gettext("Their certificates and plaques are queued for rendering."), messages.INFO

@@ -272,6 +272,7 @@ class ApplicationAdmin(RulesAdmin):
         response = attachment_response(attachment, inline=inline)
         if inline:
             response["X-Frame-Options"] = "SAMEORIGIN"  # shown in a frame of the application's page
+            response._csp_replace = {"frame-ancestors": ["'self'"]}  # the same, for django-csp
         return response
 
     def _render(self, request, template, application, title, **context):

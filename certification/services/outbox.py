@@ -5,12 +5,13 @@ once their transaction is committed; one that cannot be delivered stays in the o
 the secretariat to send again."""
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from smartcity.mail import send_mail_message
 
 from .. import selectors
 from ..enums import NotificationStatus, Stage
@@ -42,7 +43,7 @@ def _deliver(locked, *, actor):
     locked.released_by, locked.released_at = actor, timezone.now()
     try:
         _check_addresses(addresses)
-        EmailMessage(locked.subject, locked.body, to=addresses).send()
+        send_mail_message(locked.subject, locked.body, addresses)  # header values made one line
     except Undeliverable as exc:
         locked.status, locked.error = NotificationStatus.FAILED, str(exc)
     except Exception as exc:  # noqa: BLE001 - any delivery failure is recorded and shown

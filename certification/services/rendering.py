@@ -1,16 +1,22 @@
 """Rendering documents as PDFs (the task ``certification.render_document`` calls ``render_document``),
 batches of a Buddhist year after their pre-flight check, and the print pack (one merged PDF, a ZIP)."""
 
+import errno
 import hashlib
 import io
 import logging
 import os
 import tempfile
+import time
 import zipfile
+from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import layout, selectors, snapshots, tasks  # tasks call this module back: the one circle allowed
@@ -23,9 +29,82 @@ logger = logging.getLogger(__name__)
 
 def queue_rendering(document_ids):
     """Sends one rendering task per document to the workers once the current transaction commits (at
-    once outside a transaction), so that no worker looks for a document that is not committed yet."""
+    once outside a transaction), so that no worker looks for a document that is not committed yet.
+
+    A broker that does not answer then fails nothing that was committed: the documents stay pending,
+    and the sweeper (``requeue_unfinished``, every few minutes) sends them once it answers again."""
+    transaction.on_commit(partial(send_rendering, document_ids=list(document_ids)))
+
+
+def _queued_key(document_id):
+    return f"certification:document-queued:{document_id}"
+
+
+def send_rendering(document_ids):
+    """Sends the tasks now; returns how many the broker took. Stops at the first it refuses (the rest
+    would wait for it as long): those documents wait for the sweeper."""
+    sent = 0
     for document_id in document_ids:
-        tasks.task_render_document.delay_on_commit(document_id=document_id)
+        try:
+            tasks.task_render_document.apply_async(
+                kwargs={"document_id": document_id}, retry_policy=PUBLISH_RETRY_POLICY
+            )
+        except Exception:  # the broker is down or unreachable: any error of the client
+            logger.warning(
+                "The broker refused the rendering of %s document(s); the sweeper sends them once it answers",
+                len(document_ids) - sent,
+                exc_info=True,
+            )
+            break
+        sent += 1
+        try:
+            cache.set(_queued_key(document_id), time.time(), settings.DOCUMENT_REQUEUE_SECONDS * 2 + 60)
+        except Exception:  # the cache may be the same Redis; the sweeper then sends it again, harmlessly
+            logger.warning("Could not mark document %s as queued", document_id, exc_info=True)
+    return sent
+
+
+# Publishing a task waits this long at most for a broker that does not answer (Celery's default retries
+# with growing intervals would hold the request that awards for seconds).
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Errors of a failed document that may pass by themselves (the names of tasks.TRANSIENT_ERRORS, as
+# record_render_error writes them first): the sweeper tries such documents again.
+TRANSIENT_ERROR_PATTERN = r"^(OperationalError|InterfaceError|OSError|FileNotFoundError|PermissionError):"
+
+
+def requeue_unfinished(now=None):
+    """The sweeper (task ``certification.requeue_documents``, every DOCUMENT_SWEEP_SECONDS): sends again
+    every document that is not ready and was not queued within DOCUMENT_REQUEUE_SECONDS — pending ones
+    whose task never reached the broker, ones left rendering by a worker that died, and failed ones whose
+    error may have passed (the database, the file store full). Rendering twice is harmless (it is
+    idempotent). Returns how many were sent."""
+    now = now or time.time()
+    quiet = now - settings.DOCUMENT_REQUEUE_SECONDS
+    candidates = (
+        Document.objects.filter(
+            revoked_at__isnull=True,
+            created_at__lt=timezone.now() - timedelta(seconds=settings.DOCUMENT_REQUEUE_SECONDS),
+        )
+        .filter(
+            Q(status__in=[DocumentStatus.PENDING, DocumentStatus.RENDERING])
+            | Q(status=DocumentStatus.FAILED, last_error__regex=TRANSIENT_ERROR_PATTERN)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    ids = list(candidates)
+    try:
+        marks = cache.get_many([_queued_key(pk) for pk in ids])
+    except Exception:  # without the marks every candidate is sent again, harmlessly
+        logger.warning("The marks of queued documents cannot be read", exc_info=True)
+        marks = {}
+    due = [pk for pk in ids if marks.get(_queued_key(pk), 0) < quiet]
+    if due:
+        Document.objects.filter(pk__in=due, status=DocumentStatus.FAILED).update(
+            status=DocumentStatus.PENDING
+        )
+        logger.info("Sweeper: %s unfinished document(s) sent again", len(due))
+    return send_rendering(due)
 
 
 def render_document(document_id):
@@ -71,6 +150,11 @@ def record_render_error(document_id, error, *, final):
     """Keeps the error on the document: failed when no retry follows, otherwise back to pending."""
     status = DocumentStatus.FAILED if final else DocumentStatus.PENDING
     message = f"{type(error).__name__}: {error}"[:2000]
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        message = (
+            f"OSError: the file store is full (no space left on device in MEDIA_ROOT); the document is "
+            f"rendered again once there is room. {error}"
+        )[:2000]
     Document.objects.filter(pk=document_id).exclude(status=DocumentStatus.READY).update(
         status=status, last_error=message
     )

@@ -19,7 +19,7 @@ from ..forms import AttachmentForm, BoundaryFileForm, BoundaryUseForm
 from ..models import Section
 from ..sections import AreaForm, sections_for, spec_for
 from ..services import core, drafting
-from ..uploads import UploadRefused, too_large_message
+from ..uploads import UploadRefused, odd_name_message, too_large_message
 from .applications import application_of, attachments_complete, progress
 
 
@@ -178,9 +178,10 @@ def attachments(request, pk):
             return redirect("apply:detail", pk=pk)
         form = AttachmentForm(request.POST, request.FILES)
         refused = getattr(request, "refused_uploads", {})
-        if "file" in refused:
+        if "file" in refused or getattr(request, "odd_upload_names", None):
             form.is_valid()
-            form.errors["file"] = form.error_class([too_large_message()])
+            message = too_large_message() if "file" in refused else odd_name_message()
+            form.errors["file"] = form.error_class([message])
         elif form.is_valid():
             try:
                 attachment = drafting.add_attachment(

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rest_framework",
     "drf_spectacular",
+    "csp",
     "smartcity",
     "cities",
     "certification",
@@ -36,8 +37,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "smartcity.middleware.ThaiFirstLanguageMiddleware",
+    # Before anything reads the body: a body larger than any form takes is refused from its
+    # Content-Length, unread.
+    "smartcity.middleware.RequestBodyLimitMiddleware",
     "smartcity.api.ApiRequestMiddleware",  # ?lang= and JSON 400s under /api/
     "smartcity.middleware.RejectNullCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -45,6 +50,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "smartcity.middleware.PrivatePagesMiddleware",  # no-store on every page with private data
+    "smartcity.auth.LoginDeviceMiddleware",  # the cookie of browsers that have logged in
 ]
 
 ROOT_URLCONF = "smartcity.urls"
@@ -110,11 +117,27 @@ SIGNUP_RESEND_WINDOW = 3600
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 # Invitation links to an applicant organisation are valid for seven days, and for one use.
 INVITATION_VALID_DAYS = 7
-# Login throttling (smartcity.auth): after LOGIN_THROTTLE_FAILURES failures for one (username, client
-# address) within LOGIN_THROTTLE_WINDOW seconds, that pair is refused for LOGIN_THROTTLE_SECONDS.
-LOGIN_THROTTLE_FAILURES = 5
-LOGIN_THROTTLE_WINDOW = 15 * 60
-LOGIN_THROTTLE_SECONDS = 15 * 60
+# Login throttling (smartcity.auth), each count within LOGIN_THROTTLE_WINDOW seconds:
+# LOGIN_THROTTLE_FAILURES for one (account, client address) pair lock the pair for LOGIN_THROTTLE_SECONDS;
+# LOGIN_THROTTLE_ADDRESS_FAILURES from one address on any accounts lock the address as long;
+# LOGIN_THROTTLE_ACCOUNT_FAILURES on one account from any addresses give it a cool-down of
+# LOGIN_THROTTLE_ACCOUNT_SECONDS for browsers that have never logged in to it (the others pass; a password
+# reset by mail logs in at once). A browser is remembered for LOGIN_DEVICE_DAYS after it logs in.
+LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", default=5)
+LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)
+LOGIN_THROTTLE_SECONDS = env.int("LOGIN_THROTTLE_SECONDS", default=15 * 60)
+LOGIN_THROTTLE_ADDRESS_FAILURES = env.int("LOGIN_THROTTLE_ADDRESS_FAILURES", default=20)
+LOGIN_THROTTLE_ACCOUNT_FAILURES = env.int("LOGIN_THROTTLE_ACCOUNT_FAILURES", default=10)
+LOGIN_THROTTLE_ACCOUNT_SECONDS = env.int("LOGIN_THROTTLE_ACCOUNT_SECONDS", default=5 * 60)
+LOGIN_DEVICE_DAYS = env.int("LOGIN_DEVICE_DAYS", default=365)
+# Mail about an account (sign-up links, "you already have an account", password resets): at most
+# ACCOUNT_MAILS_PER_ADDRESS to one address within ACCOUNT_MAIL_WINDOW seconds; password reset requests
+# from one client address: PASSWORD_RESET_REQUESTS_PER_ADDRESS within the same window.
+ACCOUNT_MAILS_PER_ADDRESS = env.int("ACCOUNT_MAILS_PER_ADDRESS", default=3)
+ACCOUNT_MAIL_WINDOW = env.int("ACCOUNT_MAIL_WINDOW", default=3600)
+PASSWORD_RESET_REQUESTS_PER_ADDRESS = env.int("PASSWORD_RESET_REQUESTS_PER_ADDRESS", default=20)
+# A session lasts a working day from the login (seconds), then the user logs in again.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 # Proxies in front of the portal that append to X-Forwarded-For; 0 trusts REMOTE_ADDR only.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
@@ -153,7 +176,13 @@ CELERY_FILESYSTEM_DIR = Path(env.str("CELERY_FILESYSTEM_DIR", default=str(VAR_DI
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A Redis that does not answer must not hold a request for long (a host that drops packets would
+    # otherwise wait for the system's TCP timeout).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://localhost//"
     CELERY_RESULT_BACKEND = f"file://{CELERY_FILESYSTEM_DIR}/results"
@@ -181,7 +210,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certification.remind_progress_reports",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The sweeper: documents whose rendering never reached a worker (the broker was down when they were
+    # issued), was left by a worker that died, or failed for a reason that may pass, are sent again.
+    "requeue-documents": {
+        "task": "certification.requeue_documents",
+        "schedule": env.int("DOCUMENT_SWEEP_SECONDS", default=300),
+    },
 }
+# A document not ready this many seconds after it was issued or last sent to the workers is sent again.
+DOCUMENT_REQUEUE_SECONDS = env.int("DOCUMENT_REQUEUE_SECONDS", default=600)
 # Database connections in workers live as in the web processes (CONN_MAX_AGE, health checks), by
 # smartcity.celery.close_old_connections; this stops Celery from closing them around every task.
 CELERY_DB_REUSE_MAX = 2**31
@@ -205,6 +242,24 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- Security that holds in every situation.
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images come from the portal only; no
+# inline script or style anywhere (our templates and the admin's); nothing may frame a page, except that
+# the admin's reading page shows an attachment inline (that response widens frame-ancestors to 'self').
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    }
+}
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -229,6 +284,10 @@ CERTIFICATION_REQUIRED_DOMAIN = "ENV"
 CERTIFICATION_REQUIRED_ATTACHMENTS = {"proposal": ["proposal_document"], "plan": ["plan_document"]}
 # Uploads larger than this are refused while they stream in, before they are stored.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+# A DOCX or XLSX (a ZIP) is inflated part by part when it is checked: at most this many bytes in all, and
+# this many parts (a ZIP bomb is refused there).
+ATTACHMENT_MAX_UNCOMPRESSED_BYTES = env.int("ATTACHMENT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024)
+ATTACHMENT_MAX_ENTRIES = env.int("ATTACHMENT_MAX_ENTRIES", default=2000)
 FILE_UPLOAD_HANDLERS = [
     "certification.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",

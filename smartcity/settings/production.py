@@ -26,7 +26,17 @@ CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Static files: served by the web processes themselves through WhiteNoise (compressed, hashed names,
+# cached for a year), so that no proxy rule and no shared static volume is needed; a proxy or CDN in
+# front may still cache them. Their names are hashed by the manifest; a name missing from it (static
+# files not collected yet) falls back to the plain name rather than failing the page — the error pages
+# included (smartcity.staticfiles).
+MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "smartcity.staticfiles.ForgivingManifestStaticFilesStorage"},
 }

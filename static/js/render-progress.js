@@ -10,6 +10,8 @@
   const downloads = document.getElementById("downloads");
   const template = counts.textContent;
   const first = template.match(/\d+/g) || [];
+  // The page comes with the bar's value in aria-valuenow (no inline style: the Content-Security-Policy).
+  bar.style.width = bar.parentElement.getAttribute("aria-valuenow") + "%";
 
   function cell(text) {
     const td = document.createElement("td");

@@ -1,8 +1,10 @@
 """`make bench`: runs every tests/bench/bench_*.py against a throwaway database and writes a report
 to bench/results/ (Markdown for people, JSON for comparisons).
 
-A benchmark module defines ``run() -> list[dict]``; each dict is one measurement with at least
-``name``, ``value`` and ``unit``, and optionally ``note``. Select modules by name:
+A benchmark module defines ``run() -> list[dict]``; each dict is one measurement with ``name``, ``unit``
+and either ``samples`` (one value per run: the report gives their minimum, median and maximum) or one
+``value``; optionally ``floor`` (the name of the measurement of the same benchmark it is compared with:
+the report gives the ratio of the medians) and ``note``. Select modules by name:
 ``python -m tests.bench pages``.
 """
 
@@ -11,6 +13,7 @@ import importlib
 import json
 import os
 import platform
+import statistics
 import sys
 from pathlib import Path
 
@@ -40,13 +43,39 @@ def main(selected):
             print(f"running {module} …", flush=True)
             for row in importlib.import_module(f"tests.bench.{module}").run():
                 rows.append({"benchmark": module.removeprefix("bench_"), **row})
-                print(f"  {row['name']}: {row['value']:.4g} {row['unit']}", flush=True)
+                shown = row["samples"] if "samples" in row else [row["value"]]
+                print(f"  {row['name']}: {', '.join(figure(v) for v in shown)} {row['unit']}", flush=True)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     write_report(rows)
 
 
+def summarise(rows):
+    """Each row with ``min``, ``median``, ``max`` and ``runs`` of its samples, and ``ratio`` to its floor."""
+    for row in rows:
+        samples = row.get("samples") or [row["value"]]
+        row.update(samples=samples, runs=len(samples), min=min(samples), max=max(samples))
+        row["median"] = row["value"] = statistics.median(samples)
+    medians = {(row["benchmark"], row["name"]): row["median"] for row in rows}
+    for row in rows:
+        floor = medians.get((row["benchmark"], row.get("floor")))
+        row["ratio"] = row["median"] / floor if floor else None
+    return rows
+
+
+def figure(value):
+    return f"{value:.4g}"
+
+
+def report_line(r):
+    ratio = "" if r["ratio"] is None else f"{r['ratio']:.3g} × {r['floor']}"
+    figures = " | ".join(figure(r[key]) for key in ("min", "median", "max"))
+    cells = [r["benchmark"], r["name"], figures, r["unit"], str(r["runs"]), ratio, r.get("note", "")]
+    return "| " + " | ".join(cells) + " |"
+
+
 def write_report(rows):
+    rows = summarise(rows)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     machine = {
         "python": platform.python_version(),
@@ -62,12 +91,11 @@ def write_report(rows):
         "",
         ", ".join(f"{k}: {v}" for k, v in machine.items()),
         "",
-        "| benchmark | measurement | value | unit | note |",
-        "|---|---|---:|---|---|",
-        *(
-            f"| {r['benchmark']} | {r['name']} | {r['value']:.4g} | {r['unit']} | {r.get('note', '')} |"
-            for r in rows
-        ),
+        "Each figure over its runs: minimum, median, maximum; the ratio is the median's to its floor's.",
+        "",
+        "| benchmark | measurement | min | median | max | unit | runs | × floor | note |",
+        "|---|---|---:|---:|---:|---|---:|---:|---|",
+        *(report_line(r) for r in rows),
     ]
     report = RESULTS_DIR / f"{stamp}.md"
     report.write_text("\n".join(lines) + "\n")

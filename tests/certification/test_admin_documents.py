@@ -58,7 +58,8 @@ def test_render_from_the_admin_queues_every_document_not_ready(official, django_
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = official.post(url)
     assert response.status_code == 302
-    queued = sorted(callback.keywords["document_id"] for callback in callbacks)  # one task per document
+    # One send after commit, one task per document.
+    queued = sorted(pk for callback in callbacks for pk in callback.keywords["document_ids"])
     assert queued == sorted(Document.objects.values_list("pk", flat=True))
     assert list(Document.objects.values_list("status", flat=True)) == ["pending", "pending"]
 

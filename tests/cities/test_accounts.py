@@ -138,22 +138,43 @@ def test_an_expired_link_changes_nothing(english):
     assert logged_in_user_id(english) is None
 
 
-def test_a_used_email_is_refused_in_any_case(english, django_capture_on_commit_callbacks):
-    User.objects.create_user("somchai", "somchai.j@example.org", PASSWORD)
+def test_a_used_email_gets_the_same_page_and_a_mail_saying_so(english, django_capture_on_commit_callbacks):
+    """The sign-up form does not tell anyone who has an account (staff included): the page is the one a
+    new address gets, and the mail to the address says the account exists."""
+    User.objects.create_user("somchai", "somchai.j@example.org", PASSWORD, is_staff=True)
     before = users()
     with django_capture_on_commit_callbacks(execute=True):
         response = signup(english, email="SOMCHAI.J@example.ORG")
-    assert response.status_code == 200
-    assert "An account with this email address already exists." in response.content.decode()
+    assert (response.status_code, response["Location"]) == (302, "/accounts/signup/done/")
     assert users() == before
-    assert mail.outbox == []
+    assert [message.to for message in mail.outbox] == [["somchai.j@example.org"]]
+    message = mail.outbox[0]
+    assert message.subject == thai_and_english(
+        "You already have an account on the Smart City Thailand portal"
+    )
+    assert "http://testserver/accounts/login/" in message.body
+    assert "http://testserver/accounts/password_reset/" in message.body
+    done = english.get(response["Location"]).content.decode()
+    assert "We have sent a confirmation link to somchai.j@example.org." in done
 
 
-def test_an_unconfirmed_signup_blocks_the_address_until_its_link_expires(
+def test_the_answer_for_a_used_email_is_the_answer_for_a_new_one(english, django_capture_on_commit_callbacks):
+    User.objects.create_user("somchai", "somchai.j@example.org", PASSWORD)
+    used = signup(english, email="somchai.j@example.org")
+    fresh = signup(english, email="new.person@example.org")
+    assert (used.status_code, used["Location"]) == (fresh.status_code, fresh["Location"])
+    assert english.get(used["Location"]).status_code == english.get(fresh["Location"]).status_code == 200
+
+
+def test_an_unconfirmed_signup_gets_its_link_again_until_it_expires(
     english, signed_up, django_capture_on_commit_callbacks
 ):
-    response = signup(english)
-    assert "An account with this email address already exists." in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(english, name="สมชาย อีกครั้ง")
+    assert response.status_code == 302
+    assert users() == [("somchai.j@example.org", "somchai.j@example.org", "สมชาย ใจดี", False)]
+    assert len(mail.outbox) == 2  # the first link, and a fresh one for the same account
+    assert LINK.findall(mail.outbox[1].body)[0].startswith("/accounts/confirm/")
     User.objects.update(date_joined=timezone.now() - timedelta(days=4))
     old_pk = User.objects.get().pk
     with django_capture_on_commit_callbacks(execute=True):
@@ -161,7 +182,16 @@ def test_an_unconfirmed_signup_blocks_the_address_until_its_link_expires(
     assert response.status_code == 302
     assert users() == [("somchai.j@example.org", "somchai.j@example.org", "สมชาย ใหม่", False)]
     assert User.objects.get().pk != old_pk
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 3
+
+
+def test_sign_up_mail_to_one_address_is_limited(english, settings, django_capture_on_commit_callbacks):
+    settings.ACCOUNT_MAILS_PER_ADDRESS = 3
+    User.objects.create_user("somchai", "somchai.j@example.org", PASSWORD)
+    for _ in range(6):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert signup(english, email="somchai.j@example.org").status_code == 302
+    assert len(mail.outbox) == 3
 
 
 @pytest.mark.parametrize(
@@ -251,6 +281,34 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(e
     assert response.redirect_chain == [("/accounts/password_reset/done/", 302)]
     assert "If an account has this email address" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_password_reset_mails_to_one_address_are_limited_and_the_page_says_the_same(english, settings):
+    settings.ACCOUNT_MAILS_PER_ADDRESS = 3
+    User.objects.create_user("malee", "malee@example.org", PASSWORD)
+    for number in range(30):
+        response = english.post(
+            "/accounts/password_reset/", {"email": "malee@example.org"}, REMOTE_ADDR=f"192.0.2.{number}"
+        )
+        assert response["Location"] == "/accounts/password_reset/done/"
+    assert len(mail.outbox) == 3
+
+
+def test_password_reset_requests_from_one_address_are_limited(english, settings):
+    settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS = 5
+    for number in range(5):
+        response = english.post("/accounts/password_reset/", {"email": f"person{number}@example.org"})
+        assert response.status_code == 302
+    response = english.post("/accounts/password_reset/", {"email": "another@example.org"})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Too many password reset requests from your address. Please wait 60 minutes and try again."
+    ]
+    # Another address is not held back.
+    response = english.post(
+        "/accounts/password_reset/", {"email": "another@example.org"}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert response.status_code == 302
 
 
 def test_account_pages_are_in_thai_by_default(client):

@@ -27,11 +27,13 @@ def unreachable_broker():
 def test_healthz_answers_503_naming_the_broker(client, unreachable_broker):
     response = client.get("/healthz")
     assert response.status_code == 503
-    body = response.json()
-    assert body["status"] == "error"
-    assert body["failing"] == ["broker"]
-    assert body["checks"]["database"] == "ok"
-    assert body["checks"]["broker"].startswith("error: ")
+    # It names the part, not the host, the port or the exception (the answer is public).
+    assert response.json() == {
+        "status": "error",
+        "failing": ["broker"],
+        "checks": {"database": "ok", "broker": "error"},
+    }
+    assert b"127.0.0.1" not in response.content and b"Connection refused" not in response.content
 
 
 def test_healthz_answers_503_naming_the_database():
@@ -45,10 +47,15 @@ def test_healthz_answers_503_naming_the_database():
     assert result.returncode == 0, result.stderr
     status, body = result.stdout.strip().splitlines()[-2:]
     assert status == "503"
-    body = json.loads(body)
-    assert body["failing"] == ["database"]
-    assert body["checks"]["broker"] == "ok"
-    assert "OperationalError" in body["checks"]["database"]
+    assert json.loads(body) == {
+        "status": "error",
+        "failing": ["database"],
+        "checks": {"database": "error", "broker": "ok"},
+    }
+    assert "nowhere" not in body and "127.0.0.1" not in body and "OperationalError" not in body
+    # The operator finds the reason in the log.
+    assert "Health check of the database failed" in result.stderr
+    assert "port 1 failed: Connection refused" in result.stderr
 
 
 @pytest.mark.django_db
