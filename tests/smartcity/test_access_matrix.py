@@ -20,13 +20,14 @@ below); 400, 404, 405. Requests that change something are POSTed and rolled back
 import re
 
 import pytest
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 
 from certification.enums import DocumentKind, Role, Status
-from certification.models import AwardRound
+from certification.models import AwardRound, ProgressReport, ReportEvidence
 from certification.services import awards, drafting, rendering, review
 from cities.models import CertifiedCity, PromotionZone
 from cities.services import create_invitation
@@ -84,6 +85,9 @@ EXPECTED = {
     "registry:map": ("GET", everyone(200)),
     "registry:areas_csv": ("GET", everyone(200)),
     "registry:zones_csv": ("GET", everyone(200)),
+    "registry:progress": ("GET", everyone(200)),
+    "registry:progress_csv": ("GET", everyone(200)),
+    "verify_file": ("POST", everyone(400)),  # no file dropped: the page says to choose one
     # The open-data API: public, read-only.
     "api-areas": ("GET", everyone(200)),
     "api-area": ("GET", everyone(200)),
@@ -110,6 +114,7 @@ EXPECTED = {
     "signup": ("GET", {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
     "signup_done": ("GET", everyone(200)),
     "signup_confirm": ("GET", everyone(400)),  # a token that is not valid
+    "signup_resend": ("GET", everyone(200)),
     # Organisations: members only; an invitation link is for whoever holds it.
     "organisation_list": ("GET", logged_in(200)),
     "organisation_create": ("GET", {**logged_in(200), "applicant_a": 302, "applicant_b": 302}),
@@ -134,6 +139,20 @@ EXPECTED = {
     "apply:review": ("GET", row(LOGIN, 200)),
     "apply:submit": ("POST", row(LOGIN, 302)),
     "apply:withdraw": ("GET", row(LOGIN, 200)),
+    # A boundary file previewed, then used: an empty post names no file (400), or no boundary (back to
+    # the section, which says so).
+    "apply:boundary_preview": ("POST", row(LOGIN, 400)),
+    "apply:boundary_use": ("POST", row(LOGIN, 302)),
+    # After the award: organisation A's progress report of its award, its evidence, the renewal.
+    "apply:reports": ("GET", logged_in(200)),
+    "apply:report": ("GET", row(LOGIN, 200)),
+    "apply:report_autosave": ("POST", row(LOGIN, 409)),  # an empty post: not the version on the page
+    "apply:report_submit": ("POST", row(LOGIN, 302)),  # incomplete: back to the report with the reasons
+    "apply:report_evidence": ("GET", row(LOGIN, 200)),
+    "apply:evidence": ("GET", row(LOGIN, 200)),
+    "apply:evidence_delete": ("POST", row(LOGIN, 302)),
+    "apply:report_open": ("POST", row(LOGIN, 302)),
+    "apply:renewal": ("GET", row(LOGIN, 200)),
 }
 
 
@@ -188,6 +207,13 @@ def world():
     award = awards.award(endorsed, AwardRound.objects.get(year=2565), actor=secretariat)
     certificate = award.documents.get(kind=DocumentKind.AWARD_CERTIFICATE)
     rendering.render_document(certificate.pk)
+    report = ProgressReport.objects.create(
+        award=award, year=2566, due_on=award.awarded_on.replace(year=award.awarded_on.year + 1)
+    )
+    evidence = ReportEvidence.objects.create(
+        report=report, file=ContentFile(SAMPLE_PDF, name="evidence.pdf"), original_name="หลักฐาน.pdf",
+        content_type="application/pdf", size=len(SAMPLE_PDF), sha256="0" * 64, uploaded_by=applicant_a,
+    )  # fmt: skip
     superuser = UserFactory(username="matrix-root")
     superuser.is_staff = superuser.is_superuser = True
     superuser.save()
@@ -213,6 +239,9 @@ def world():
         "year": 2565,
         "code": "52",
         "grouping": "geographic",
+        "award_pk": award.pk,
+        "evidence_pk": evidence.pk,
+        "report_pk": report.pk,
     }
     return {"users": users, "values": values, "organisation_a": organisation_a, "award": award}
 
@@ -224,6 +253,13 @@ def address(key, route, pattern, world):
     values = dict(world["values"])
     if key.startswith("organisation") or (key.startswith("invitation_") and key != "invitation_accept"):
         values["pk"] = world["organisation_a"].pk
+    if key.startswith(("apply:report", "apply:evidence")) and key not in (
+        "apply:reports",
+        "apply:report_open",
+    ):
+        values["pk"] = values["report_pk"]
+    if key == "apply:report_open":
+        values["year"] = 2567
     if key in ("registry:area", "registry:badge", "api-area"):
         values["pk"] = CertifiedCity.objects.order_by("pk").first().pk
     if key in ("registry:zone", "api-zone"):
