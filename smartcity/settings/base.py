@@ -282,6 +282,11 @@ CERTIFICATION_MIN_DOMAINS = {"livable": 2, "new": 3}
 CERTIFICATION_REQUIRED_DOMAIN = "ENV"
 # Attachment kinds that must be present before submitting each stage.
 CERTIFICATION_REQUIRED_ATTACHMENTS = {"proposal": ["proposal_document"], "plan": ["plan_document"]}
+# The form fields of one request, files aside: room for the largest boundary a section takes
+# (certification.geo.MAX_CHARS, 2 million characters) even when a browser without JavaScript posts it
+# URL-encoded (a character of JSON can take three bytes), so that the form, not Django's bare 400, says
+# it is too large.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
 # Uploads larger than this are refused while they stream in, before they are stored.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 # A DOCX or XLSX (a ZIP) is inflated part by part when it is checked: at most this many bytes in all, and

@@ -2,6 +2,7 @@
 and nothing a hostile draft holds makes the autosave or the submission fail."""
 
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -113,3 +114,25 @@ def test_a_proposal_with_a_boundary_is_submitted_and_its_version_keeps_plain_tex
     snapshot = ApplicationVersion.objects.get(application=application).snapshot
     area_items = dict(next(s["items"] for s in snapshot["sections"] if s["key"] == "area"))
     assert area_items["ขอบเขตในรูปแบบ GeoJSON (ไม่บังคับ)"] == "มีข้อมูล"
+
+
+@pytest.mark.django_db
+def test_a_boundary_over_its_size_gets_the_forms_message_posted_plain_or_by_autosave(client):
+    """2.4 million characters of GeoJSON (120,000 points), over the section's limit: posted by a browser
+    without JavaScript (URL-encoded) and by the autosave (multipart), the form says so — not a bare 400
+    because the request was too big for Django."""
+    application = ApplicationFactory(complete=True)
+    client.force_login(application.created_by)
+    area = {key: values[0] for key, values in COMPLETE_PROPOSAL["area"].items()}
+    ring = [[99.0 + i * 1e-6, 18.0 + (i % 7) * 1e-6] for i in range(120_000)]
+    area["boundary_geojson"] = json.dumps({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
+    assert len(area["boundary_geojson"]) > 2_000_000
+    autosave = client.post(reverse("apply:autosave", args=[application.pk, "area"]), {**area, "version": "1"})
+    assert (autosave.status_code, autosave.json()["complete"]) == (200, False)
+    page = client.post(
+        reverse("apply:section", args=[application.pk, "area"]),
+        urlencode({**area, "version": "2"}),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert page.status_code == 200
+    assert "ข้อมูลขอบเขตใหญ่เกินไป (GeoJSON ไม่เกิน 2 MB)" in page.content.decode()
