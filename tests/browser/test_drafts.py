@@ -70,12 +70,12 @@ def test_text_typed_while_offline_is_kept_and_restored(browser, live_server):
     restore = page.locator("#restore-alert")
     # Chromium hands a closed tab's localStorage writes to the other tabs a little later when the machine
     # is busy: the reopened tab may need a reload to see them, as a person reopening it later would.
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 30
     while not restore.is_visible() and time.monotonic() < deadline:
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(1000)
         if not restore.is_visible():
             page.reload()
-    restore.wait_for(state="visible", timeout=1000)
+    restore.wait_for(state="visible", timeout=10000)  # the last reload's page, once it has loaded
     assert page.input_value("#id_goals") == ""
     restore.get_by_role("button", name="กู้คืน").click()
     assert page.input_value("#id_goals") == "เป้าหมายที่พิมพ์ตอนเน็ตหลุด"

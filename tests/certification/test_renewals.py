@@ -141,7 +141,7 @@ def test_a_renewal_issues_a_new_award_and_documents_that_supersede_the_old_ones(
         datetime.date(2024, 11, 20),
         datetime.date(2027, 1, 9),
     )
-    assert certificate.data["valid_until_th"] == "๙ มกราคม ๒๕๗๐" and certificate.data["year"] == 2567
+    assert certificate.data["valid_until_th"] == "๙ มกราคม พ.ศ. ๒๕๗๐" and certificate.data["year"] == 2567
     city = new.certified_city
     assert city == award.certified_city  # the same registry record: its page and badge stay
     assert (city.status, city.valid_until, city.renewed_on, city.certificate_serial) == (
