@@ -178,8 +178,12 @@ if REDIS_URL:
     CELERY_RESULT_BACKEND = REDIS_URL
     # A Redis that does not answer must not hold a request for long (a host that drops packets would
     # otherwise wait for the system's TCP timeout).
+    # Each worker looks for tasks left unacknowledged past the visibility timeout every 10 s (one
+    # ZRANGE); kombu's default looks on every tenth of those ticks only, which added up to 100 s.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
+        "unacked_restore_interval": 10,
+        "unacked_restore_throttle": 1,
         "socket_connect_timeout": 3,
         "socket_timeout": 10,
     }
