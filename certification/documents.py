@@ -30,6 +30,9 @@ the next base, so that the span starts and ends on the pen. A glyph drawn alone 
 the text it was drawn for (SARA AA maps back to า). Glyphs and their positions are unchanged, so the
 page looks the same to the pixel. Nothing is specific to Thai or Sarabun: lines with none of this
 are left exactly as WeasyPrint draws them. docs/pdf-thai-text.md has the measurements.
+
+One module, a little over 400 lines: the sandbox, the exact-text spans and the layout check each hook
+into the same WeasyPrint render, and read best beside the one function that sets them up.
 """
 
 import functools
