@@ -185,7 +185,22 @@ def actor_name(entry, *, for_applicant):
     return user.get_full_name() or user.get_username()
 
 
+def subject_for_reader(subject):
+    """The reader's half of a mail's subject. Mails go out in Thai and English under one subject,
+    "Thai / English"; the fixed words of the subjects hold no " / ", so a title typed with some repeats
+    them equally in both halves, and the middle separator is the one between the languages. A subject
+    cut short (255 characters) is quoted whole."""
+    parts = subject.split(" / ")
+    if len(parts) % 2:
+        return subject
+    half = len(parts) // 2
+    english = (get_language() or "th").startswith("en")
+    return " / ".join(parts[half:] if english else parts[:half])
+
+
 def _detail(key, value):
+    if key == "subject" and isinstance(value, str):
+        return subject_for_reader(value)
     if key == "kind" and value in DocumentKind.values:
         return str(DocumentKind(value).label).lower()
     if key == "valid_until":

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -49,15 +48,6 @@ def next_action(application):
     return _("Nothing to do now: the application is with the secretariat and the committees."), None
 
 
-def _status_labels(status):
-    """The state in Thai and in English, for the dashboard."""
-    with translation.override("th"):
-        thai = str(Status(status).label)
-    with translation.override("en"):
-        english = str(Status(status).label)
-    return thai, english
-
-
 @login_required
 @require_GET
 def dashboard(request):
@@ -73,7 +63,6 @@ def dashboard(request):
         )
     applications = list(applications)
     for application in applications:
-        application.labels = _status_labels(application.status)
         application.next = next_action(application)
         application.timeline = [
             (entry, describe(entry), note_for_applicant(entry))
@@ -177,7 +166,6 @@ def detail(request, pk):
                 for entry in selectors.applicant_timeline(application)
             ],
             "can_withdraw": rules.can_withdraw(request.user, application),
-            "labels": _status_labels(application.status),
             "reference": selectors.latest_reference(application),
             "documents": document_rows(selectors.applicant_documents(request.user, application)),
             "tracker": selectors.stage_tracker(application),

@@ -4,6 +4,7 @@ sees what concerns them."""
 import re
 
 import pytest
+from django.utils import translation
 from django.urls import reverse
 
 from certification import history
@@ -130,3 +131,21 @@ def test_the_applicant_reads_neither_the_mail_sent_to_an_evaluator_nor_the_commi
     client.force_login(secretariat)
     staff = client.get(reverse("admin:certification_application_history", args=[application.pk]))
     assert "ขอให้ท่านประเมินแผน" in staff.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("th", "ได้รับข้อเสนอ “ถนน / ทางเท้า” แล้ว"), ("en", "proposal “ถนน / ทางเท้า” received")],
+)
+def test_a_mail_is_quoted_by_the_half_of_its_subject_in_the_readers_language(language, expected):
+    entry = AuditEntry(
+        action="certification.notification.sent",
+        data={"subject": "ได้รับข้อเสนอ “ถนน / ทางเท้า” แล้ว / proposal “ถนน / ทางเท้า” received"},
+    )
+    with translation.override(language):
+        assert f"“{expected}”" in history.describe(entry)
+
+
+def test_a_subject_cut_short_is_quoted_whole():
+    with translation.override("th"):
+        assert history.subject_for_reader("ก / b / ค") == "ก / b / ค"

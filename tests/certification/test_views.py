@@ -116,12 +116,18 @@ def test_attachments_are_not_under_a_public_url(application, settings):
     assert settings.MEDIA_URL in ("", "/")  # no URL serves MEDIA_ROOT
 
 
-def test_dashboard_lists_the_state_in_thai_and_english_with_next_action(client, application):
+def test_dashboard_and_page_name_the_state_in_the_readers_language_with_next_action(client, application):
     client.force_login(application.created_by)
     html = client.get(reverse("apply:dashboard")).content.decode()
     assert application.title in html
-    assert '<span lang="th">ฉบับร่าง</span> · <span lang="en">Draft</span>' in html
+    assert "ฉบับร่าง" in html
+    assert "Draft" not in html
     assert "กรอกข้อเสนอโครงการให้ครบและส่ง" in html
+    client.cookies["language"] = "en"
+    for url in (reverse("apply:dashboard"), reverse("apply:detail", args=[application.pk])):
+        html = client.get(url).content.decode()
+        assert "Draft" in html
+        assert "ฉบับร่าง" not in html
 
 
 def test_saving_a_draft_keeps_what_was_typed_even_when_invalid(client):
