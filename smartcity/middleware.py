@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views import defaults
 
 
 class ThaiFirstLanguageMiddleware:
@@ -117,4 +118,24 @@ class PrivatePagesMiddleware:
             private = bool(user is not None and user.is_authenticated and "public" not in declared)
         if private:
             add_never_cache_headers(response)
+        return response
+
+
+class PortalErrorPagesMiddleware:
+    """Development only (`make run`): the portal's own 400, 403 and 404 pages, in the visitor's language,
+    where debug mode would show Django's debugging page (in English). Someone walking through the demo
+    sees what visitors of the portal see; the reason is in the console's log, as always."""
+
+    # Every debugging page of Django carries this line; the portal's pages do not.
+    DEBUG_PAGE_MARK = b'<meta name="robots" content="NONE,NOARCHIVE">'
+    HANDLERS = {400: defaults.bad_request, 403: defaults.permission_denied, 404: defaults.page_not_found}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        handler = self.HANDLERS.get(response.status_code)
+        if handler and not response.streaming and self.DEBUG_PAGE_MARK in response.content[:4096]:
+            return handler(request, exception=None)
         return response

@@ -2,6 +2,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
+
+from smartcity.middleware import PortalErrorPagesMiddleware
 
 from tests.conftest import PROJECT_DIR
 
@@ -102,3 +105,30 @@ def test_a_nul_character_in_the_address_gets_the_bad_request_page(client, url):
     response = client.get(url)
     assert response.status_code == 400
     assert "คำขอไม่ถูกต้อง" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("address", "status", "thai"),
+    [("/no-such-page/", 404, "ไม่พบหน้าที่ต้องการ"), ("/registry/?q=%00", 400, "คำขอไม่ถูกต้อง")],
+)
+def test_make_run_shows_the_portals_error_pages_not_djangos_debugging_pages(client, address, status, thai):
+    from smartcity.settings import development
+
+    with override_settings(DEBUG=True, MIDDLEWARE=development.MIDDLEWARE):
+        response = client.get(address)
+    html = response.content.decode()
+    assert response.status_code == status
+    assert thai in html
+    assert "DEBUG = True" not in html
+    assert PortalErrorPagesMiddleware.DEBUG_PAGE_MARK.decode() not in html
+
+
+def test_the_portals_own_answers_pass_through_in_debug_mode(client):
+    from smartcity.settings import development
+
+    with override_settings(DEBUG=True, MIDDLEWARE=development.MIDDLEWARE):
+        response = client.get("/registry/?region=xyz")  # the registry's own 400, naming the field
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "ทะเบียนสาธารณะ" in html  # the registry's page with its filters and message
+    assert "คำขอไม่ถูกต้อง" not in html
