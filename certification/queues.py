@@ -207,7 +207,10 @@ def work_queue(user):
                 _item(label, waiting, "created_at", _changelist("notification", status__exact=status))
             )
     if Role.SECRETARIAT in roles:
-        submitted = ProgressReport.objects.filter(status=ReportStatus.SUBMITTED)
+        # A report of an award since revoked or superseded has nothing left to assess.
+        submitted = ProgressReport.objects.filter(
+            status=ReportStatus.SUBMITTED, award__status__in=rules.REPORTING_AWARD_STATES
+        )
         url = _changelist("progressreport", status__exact=ReportStatus.SUBMITTED)
         items.append(_item(_("Progress reports submitted: assess them"), submitted, "state_entered_at", url))
     if roles & {Role.SECRETARIAT, Role.COMMITTEE_SECRETARY}:

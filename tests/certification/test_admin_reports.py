@@ -4,6 +4,7 @@ resolution; revocation by resolution from the award list; who may do which."""
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -204,3 +205,21 @@ def test_the_index_is_public_in_the_registry_except_where_the_organisation_opted
     assert body.startswith("\ufeff") and "น่านเมืองอัจฉริยะ" not in body
     assert ProgressIndex.objects.count() == 2
     assert Renewal.objects.count() == 0
+
+
+def test_a_submitted_report_of_a_revoked_award_says_so_and_leaves_the_queue(client):
+    report = filed_report(awarded_with_plan())
+    client = staff(client, Role.SECRETARIAT)
+
+    def waiting():
+        page = client.get(reverse("admin:index")).content.decode()
+        return int(
+            re.search(r'รายงานความก้าวหน้าที่ส่งแล้ว: รอการประเมิน</a></th>\s*<td class="count">(\d+)', page)[1]
+        )
+
+    assert waiting() == 1
+    Award.objects.filter(pk=report.award.pk).update(status=AwardStatus.REVOKED)
+    page = client.get(reverse("admin:certification_progressreport_change", args=[report.pk])).content.decode()
+    assert 'id="assessment-form"' not in page
+    assert 'id="nothing-to-assess"' in page and "ถูกเพิกถอน" in page
+    assert waiting() == 0

@@ -4,8 +4,8 @@ sees what concerns them."""
 import re
 
 import pytest
-from django.utils import translation
 from django.urls import reverse
+from django.utils import translation
 
 from certification import history
 from certification.enums import (

@@ -5,7 +5,6 @@ import pytest
 from django.test import override_settings
 
 from smartcity.middleware import PortalErrorPagesMiddleware
-
 from tests.conftest import PROJECT_DIR
 
 pytestmark = pytest.mark.django_db
