@@ -284,6 +284,21 @@ def unfinished_documents(year):
     return Document.objects.filter(year=year).exclude(status=DocumentStatus.READY).order_by("kind", "number")
 
 
+def round_problems(award_round):
+    """What would leave every document of the round without a proper signature: no signatories, or a
+    signatory without an image (or whose file is gone). Shown before awarding, and in the pre-flight."""
+    signatories = list(award_round.signatories.all())
+    if not signatories:
+        return [_("The round of %(year)s has no signatories.") % {"year": award_round.year}]
+    problems = []
+    for signatory in signatories:
+        if not signatory.signature:
+            problems.append(_("%(name)s has no signature image.") % {"name": signatory.name})
+        elif not signatory.signature.storage.exists(signatory.signature.name):
+            problems.append(_("The signature image of %(name)s is missing.") % {"name": signatory.name})
+    return problems
+
+
 def preflight(year):
     """What would make the documents of ``year`` wrong or fail, as sentences, before anything renders
     or is printed: a round without signatories, signatures without an image (or whose file is gone),
@@ -296,14 +311,7 @@ def preflight(year):
     documents = list(current_documents().filter(year=year).select_related("round").order_by("kind", "number"))
     rounds = {d.round for d in documents if d.round}
     for award_round in sorted(rounds, key=lambda r: r.year):
-        signatories = list(award_round.signatories.all())
-        if not signatories:
-            problems.append(_("The round of %(year)s has no signatories.") % {"year": award_round.year})
-        for signatory in signatories:
-            if not signatory.signature:
-                problems.append(_("%(name)s has no signature image.") % {"name": signatory.name})
-            elif not signatory.signature.storage.exists(signatory.signature.name):
-                problems.append(_("The signature image of %(name)s is missing.") % {"name": signatory.name})
+        problems += round_problems(award_round)
     if any(d.template_version != "v1" for d in documents):
         try:
             if signing.identity() is None:

@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, gettext_lazy
 
-from .. import queues, workflow
+from .. import queues, selectors, workflow
 from ..enums import Status
 from ..services import awards, review
 from ..services.core import WorkflowError
@@ -107,6 +107,12 @@ def award(modeladmin, request, queryset):
         "opts": modeladmin.model._meta,
         "form": form,
         "awardable": [a for a in applications if a.status == Status.ENDORSED],
+        # What the official should know before choosing: rounds whose documents would print unsigned.
+        "round_problems": [
+            (award_round, problems)
+            for award_round in form.fields["round"].queryset.prefetch_related("signatories")
+            if (problems := selectors.round_problems(award_round))
+        ],
         "not_awardable": [a for a in applications if a.status != Status.ENDORSED],
         "action_name": request.POST.get("action"),
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,

@@ -1,6 +1,7 @@
 """The committee's workspace in the admin, through HTTP: an application read whole, meetings and their
 resolutions, the evaluator's draft and submission, the work queue of each role, and the award."""
 
+import datetime
 import html
 import json
 import re
@@ -356,3 +357,18 @@ def test_an_application_that_is_not_endorsed_is_listed_as_not_awardable(english)
     english.post(url, {"action": "award", "_selected_action": [draft.pk], "apply": "1", "round": "1"})
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
+
+
+def test_the_award_page_warns_of_a_round_whose_documents_would_print_unsigned(client):
+    from certification.models import AwardRound
+    from tests.certification.awards_helpers import endorsed, round_2565
+
+    round_2565()  # signatories with their images: nothing to say
+    AwardRound.objects.create(year=2569, ceremony_date=datetime.date(2026, 12, 20))
+    application = endorsed()
+    client.force_login(UserFactory(role=Role.OFFICIAL))
+    url = reverse("admin:certification_application_changelist")
+    page = client.post(url, {"action": "award", "_selected_action": [application.pk]}).content.decode()
+    warning = page.split('id="round-problems"')[1].split("</div>")[0]
+    assert "รอบปี 2569 ยังไม่มีผู้ลงนาม" in warning
+    assert "2565" not in warning
