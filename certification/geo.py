@@ -2,6 +2,7 @@
 size (MAX_CHARS, MAX_POINTS) and depth (a FeatureCollection of Features of polygons at most); and the
 reading of an uploaded boundary file, GeoJSON or KML, into such GeoJSON."""
 
+import itertools
 import json
 import math
 
@@ -92,9 +93,61 @@ def validate_boundary(text: str) -> dict:
             if ring[0][:2] != ring[-1][:2]:
                 raise ValidationError(_("Each ring of the polygon must end where it starts."))
             points += len(ring)
+            if points <= MAX_POINTS and (crossing := _crossing(ring)):
+                raise ValidationError(
+                    _(
+                        "The boundary crosses itself near [%(lon)s, %(lat)s]: draw its outline without "
+                        "crossings."
+                    )
+                    % {"lon": f"{crossing[0]:.5f}", "lat": f"{crossing[1]:.5f}"}
+                )
     if points > MAX_POINTS:
         raise ValidationError(_("The boundary has too many points (at most 20,000)."))
     return geometry
+
+
+def _crossing(ring):
+    """Where two edges of a closed ring cross (a bow-tie, an outline drawn over itself), or None. Edges
+    are sorted into a grid of about √n × √n cells by their extent, and only edges sharing a cell are
+    compared, so that a ring of many points costs about as much as it has edges."""
+    points = [(float(p[0]), float(p[1])) for p in ring]
+    edges = list(itertools.pairwise(points))
+    count = len(edges)
+    if count < 4:
+        return None
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    west, south = min(xs), min(ys)
+    cells = max(1, math.isqrt(count))
+    width = (max(xs) - west) / cells or 1.0
+    height = (max(ys) - south) / cells or 1.0
+    grid = {}
+    for index, (a, b) in enumerate(edges):
+        x0, x1 = sorted((int((a[0] - west) / width), int((b[0] - west) / width)))
+        y0, y1 = sorted((int((a[1] - south) / height), int((b[1] - south) / height)))
+        for cx in range(x0, x1 + 1):
+            for cy in range(y0, y1 + 1):
+                grid.setdefault((cx, cy), []).append(index)
+    for members in grid.values():
+        for n, i in enumerate(members):
+            for j in members[n + 1 :]:
+                if abs(i - j) in (1, count - 1):  # neighbours share a corner
+                    continue
+                if point := _cross_point(*edges[i], *edges[j]):
+                    return point
+    return None
+
+
+def _cross_point(a, b, c, d):
+    """Where segments a–b and c–d cross (strictly, not merely touching), or None."""
+
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
+    d1, d2, d3, d4 = side(c, d, a), side(c, d, b), side(a, b, c), side(a, b, d)
+    if ((d1 > 0 > d2) or (d1 < 0 < d2)) and ((d3 > 0 > d4) or (d3 < 0 < d4)):
+        t = d1 / (d1 - d2)
+        return (a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1]))
+    return None
 
 
 def outline(text, *, size=240):

@@ -110,6 +110,11 @@ class GeneralForm(SectionForm):
         field.help_text = field.help_text % minimum_domains()
 
 
+def _overlap(a, b):
+    """Whether two boxes (min x, min y, max x, max y) overlap."""
+    return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
+
+
 class AreaForm(SectionForm):
     area_name = forms.CharField(label=_("Name of the target area"), max_length=255)
     template_name_section = "certification/sections/area.html"
@@ -166,6 +171,23 @@ class AreaForm(SectionForm):
         if text:
             validate_boundary(text)
         return text
+
+    def clean(self):
+        """A boundary must lie where the chosen provinces are (their extents overlap): a shape drawn in
+        another province, or with latitude and longitude swapped, is said at once."""
+        cleaned = super().clean()
+        text, provinces = cleaned.get("boundary_geojson"), cleaned.get("provinces")
+        if text and provinces:
+            box = maps.rings_box(boundary_rings(text))
+            shapes = maps.layout().shapes
+            boxes = [shapes[p.iso_code].box for p in provinces if p.iso_code in shapes]
+            if boxes and not any(_overlap(box, other) for other in boxes):
+                names = ", ".join(str(p) for p in provinces)
+                self.add_error(
+                    "boundary_geojson",
+                    _("The boundary lies outside the chosen provinces (%(names)s).") % {"names": names},
+                )
+        return cleaned
 
     def display_items(self):
         items = super().display_items()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.datastructures import MultiValueDict
 
 from certification.demo.record import SAMPLE_PDF
 from certification.enums import Status
@@ -136,3 +137,42 @@ def test_a_boundary_over_its_size_gets_the_forms_message_posted_plain_or_by_auto
     )
     assert page.status_code == 200
     assert "ข้อมูลขอบเขตใหญ่เกินไป (GeoJSON ไม่เกิน 2 MB)" in page.content.decode()
+
+
+def test_an_outline_that_crosses_itself_is_refused_where_it_crosses():
+    bow_tie = [[99.48, 18.28], [99.52, 18.31], [99.52, 18.28], [99.48, 18.31], [99.48, 18.28]]
+    assert message(json.dumps({"type": "Polygon", "coordinates": [bow_tie]})) == (
+        "The boundary crosses itself near [99.50000, 18.29500]: draw its outline without crossings."
+    )
+
+
+def test_a_long_outline_that_does_not_cross_itself_is_accepted():
+    """A circle of 5,000 points: every edge is compared with its neighbours on the grid only."""
+    import math
+
+    circle = [[99.5 + 0.05 * math.cos(2 * math.pi * i / 5000), 18.3 + 0.05 * math.sin(2 * math.pi * i / 5000)]
+              for i in range(5000)]  # fmt: skip
+    geometry = {"type": "Polygon", "coordinates": [[*circle, circle[0]]]}
+    assert validate_boundary(json.dumps(geometry)) == geometry
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
+@pytest.mark.parametrize(
+    ("lon", "lat", "refused"),
+    [(99.48, 18.28, False), (98.30, 7.88, True), (18.28, 99.48, True)],  # Lampang; Phuket; swapped
+)
+def test_a_boundary_must_lie_in_the_chosen_provinces(lon, lat, refused):
+    from certification.sections import AreaForm
+
+    ring = [[lon, lat], [lon + 0.04, lat], [lon + 0.04, lat + 0.03], [lon, lat + 0.03], [lon, lat]]
+    data = {
+        **COMPLETE_PROPOSAL["area"],
+        "boundary_geojson": [json.dumps({"type": "Polygon", "coordinates": [ring]})],
+    }
+    form = AreaForm(data=MultiValueDict(data))
+    with translation.override("en"):
+        errors = " ".join(form.errors.get("boundary_geojson", []))
+    assert bool(errors) is refused
+    if refused:
+        assert "outside" in errors
