@@ -247,6 +247,11 @@ class CertifiedCity(InRegistry, BilingualName):
         ]
         indexes = [models.Index(fields=["status", "award_year"])]
 
+    @property
+    def takes_effect_later(self):
+        """Awarded in a round whose ceremony is still to come: the certification starts on that day."""
+        return self.status == CertifiedCityStatus.ACTIVE and self.certified_on > timezone.localdate()
+
     def clean(self):
         super().clean()
         if self.certified_on and self.valid_until and self.valid_until < self.certified_on:

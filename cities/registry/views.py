@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -32,11 +32,6 @@ def shared(cache_control="no-cache", *, daily=False):
     check every parameter: what they do not know is a 400, never stored); and per day for answers whose
     wording depends on the date (``daily``)."""
     return cached_public_page(version=freshness.version, query=True, daily=daily, cache_control=cache_control)
-
-
-def takes_effect_later(city):
-    """Awarded in a round whose ceremony is still to come: the certification starts on that day."""
-    return city.status == CertifiedCityStatus.ACTIVE and city.certified_on > timezone.localdate()
 
 
 def details_public(record):
@@ -115,7 +110,7 @@ def _without_page(request):
 
 
 @require_safe
-@shared()
+@shared(daily=True)  # an award takes effect on its ceremony's day
 def areas(request):
     return _listing_response(request, "areas", "registry/areas.html")
 
@@ -144,7 +139,7 @@ def area(request, pk):
     )
     context = {
         "city": city,
-        "takes_effect_later": takes_effect_later(city),
+        "takes_effect_later": city.takes_effect_later,
         "provinces": ordered_provinces(city),
         "details_public": details_public(city),
         "zone": selectors.zone_of(city),
@@ -315,7 +310,7 @@ def zones_csv(request):
 
 def badge_parts(city):
     left = _("Smart City Thailand")
-    if takes_effect_later(city):
+    if city.takes_effect_later:
         right = _("Certified from %(date)s") % {
             "date": format_date(city.certified_on, language=translation.get_language())
         }

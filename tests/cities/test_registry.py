@@ -403,6 +403,9 @@ def test_an_award_whose_ceremony_is_still_to_come_says_when_it_takes_effect(clie
     assert "พื้นที่นี้ได้รับตราสัญลักษณ์เมืองอัจฉริยะประเทศไทย</p>" not in page.replace("\n", "").replace("  ", "")
     badge = get(client, f"/registry/areas/{city.pk}/badge.svg").content.decode()
     assert "รับรองตั้งแต่" in badge
+    row = get(client, "/registry/").content.decode().split(city.name_th)[1].split("</tr>")[0]
+    assert "มีผลตั้งแต่" in row and day in row
+    assert "มีผลอยู่" not in row
     client.force_login(UserFactory(role=Role.SECRETARIAT))
     awards_list = client.get("/admin/certification/award/").content.decode()
     assert "มีผลตั้งแต่" in awards_list
