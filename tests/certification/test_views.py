@@ -281,3 +281,12 @@ def test_pages_run_a_constant_number_of_queries(client, page):
     if page == "dashboard":
         html = client.get(url).content.decode()
         assert html.count("โปรดแก้ไข") == 4
+
+
+def test_the_review_page_links_each_attachment_to_check_before_submitting(client, application):
+    client.force_login(application.created_by)
+    attachment = application.attachments.get()
+    page = client.get(reverse("apply:review", args=[application.pk])).content.decode()
+    link = reverse("apply:attachment", args=[application.pk, attachment.pk])
+    assert f'<a href="{link}">ข้อเสนอ.pdf</a>' in page
+    assert client.get(link).status_code == 200
