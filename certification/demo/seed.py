@@ -7,6 +7,7 @@ the sample applications); splitting it would scatter one story over files."""
 import copy
 import datetime
 import io
+import json
 import math
 
 from django.contrib.auth import get_user_model, hashers
@@ -501,9 +502,22 @@ def _sample_application(applicant, organisation, title, content, attachment_kind
     return application
 
 
+# An invented outline around the centre of Lampang (the sample's province), so that the staff's reading
+# page and the applicant's map show a boundary.
+SAMPLE_BOUNDARY = json.dumps(
+    {
+        "type": "Polygon",
+        "coordinates": [
+            [[99.478, 18.272], [99.512, 18.266], [99.531, 18.284], [99.526, 18.309], [99.497, 18.317],
+             [99.474, 18.298], [99.478, 18.272]]
+        ],
+    }
+)  # fmt: skip
+
+
 def _sample_proposal(title, area_name):
     """The complete proposal under a sample's title and area name (the promotion zone's name later)."""
-    area = {**COMPLETE_PROPOSAL["area"], "area_name": [area_name]}
+    area = {**COMPLETE_PROPOSAL["area"], "area_name": [area_name], "boundary_geojson": [SAMPLE_BOUNDARY]}
     return {**COMPLETE_PROPOSAL, "general": {"title": [title], "city_type": ["livable"]}, "area": area}
 
 

@@ -145,3 +145,12 @@ def test_seed_demo_generates_a_demonstration_signing_certificate_when_none_is_th
     call_command("seed_demo", stdout=again)
     assert "signing certificate" not in again.getvalue()  # an existing one is kept
     assert signing.identity().fingerprint == identity.fingerprint
+
+
+def test_the_staff_read_the_sample_applications_boundary_drawn(seeded, client):
+    from certification.models import Application
+
+    sample = Application.objects.get(title="เมืองตัวอย่างน่าอยู่อัจฉริยะ (ข้อมูลตัวอย่าง)")
+    client.login(username="secretariat", password="secretariat-demo")
+    page = client.get(f"/admin/certification/application/{sample.pk}/change/").content.decode()
+    assert '<svg class="reading-boundary"' in page
