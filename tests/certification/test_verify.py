@@ -310,6 +310,13 @@ def test_the_checksum_and_how_to_check_it_come_below_for_experts(client):
     assert "<code>sha256sum certificate.pdf</code>" in html
 
 
+def test_a_document_not_rendered_yet_says_so_in_the_page_font_not_in_monospace(client):
+    awarded(recent_round())
+    html = client.get("/verify/SCT-2565-001/").content.decode()
+    answer = re.search(r'<dd class="col-sm-9" id="sha256">(.*?)</dd>', html, re.S).group(1)
+    assert answer == "ยังไม่ได้จัดทำ"  # no <code>: monospace faces have no Thai glyphs
+
+
 # --- The shared copy of the page (transactional tests: the freshness number changes on commit)
 
 
