@@ -88,7 +88,7 @@ def test_the_evidence_page_states_the_file_types_and_the_size_limit_before_the_f
     html = client.get(reverse("apply:report_evidence", args=[report.pk])).content.decode()
     rules = html.index('id="evidence-rules"')
     assert rules < html.index('id="upload-form"')
-    assert "รับไฟล์ PDF, Word (DOCX), Excel (XLSX), PNG หรือ JPEG ขนาดไม่เกิน 20.0" in html[rules:]
+    assert "รับไฟล์ PDF, Word (DOCX), Excel (XLSX), PNG หรือ JPEG ขนาดไม่เกิน 20.0\xa0เมกะไบต์" in html[rules:]
 
 
 def test_a_bad_upload_is_refused_and_the_draft_survives(client, report):

@@ -138,7 +138,7 @@ def test_a_file_announced_over_the_limit_is_refused_unread(client):
         CONTENT_LENGTH=str(200_000),
     )  # fmt: skip
     assert response.status_code == 413
-    assert problem(response) == "ไฟล์มีขนาดเกิน 48.8\xa0KB ไม่มีเอกสารใดของทะเบียนที่มีขนาดเท่านี้"
+    assert problem(response) == "ไฟล์มีขนาดเกิน 48.8\xa0กิโลไบต์ ไม่มีเอกสารใดของทะเบียนที่มีขนาดเท่านี้"
 
 
 def test_the_file_is_kept_in_memory_only(certificate):
