@@ -19,16 +19,19 @@ from smartcity.api import (
     DetailView,
     ListQuery,
     ListView,
+    NotFound,
     choice,
     document_detail,
     document_list,
     integer,
     text,
 )
+from smartcity.thaidate import be_year
 
 from .enums import DocumentKind, DocumentStatus, Validity
 from .models import AwardRound, Document
 from .snapshots import verification_url
+from .verify import normalise_serial
 
 # --- Award rounds
 
@@ -71,7 +74,18 @@ class RoundDetail(DetailView):
     serializer_class = RoundSerializer
 
     def find(self, year):
+        if year < 2400:
+            raise NotFound(self.not_a_buddhist_year(year))
         return rounds().filter(year=year).first() if year <= 9999 else None
+
+    @staticmethod
+    def not_a_buddhist_year(year):
+        message = _("Rounds are named by their year of the Buddhist Era (B.E.), for example 2565.")
+        if 1900 <= year <= 2100:
+            message = _(
+                "Rounds are named by their year of the Buddhist Era (B.E.): %(year)s C.E. is B.E. %(be)s."
+            ) % {"year": year, "be": be_year(year)}
+        return message
 
 
 # --- Documents' public status
@@ -168,7 +182,8 @@ class DocumentDetail(DetailView):
     serializer_class = DocumentSerializer
 
     def find(self, serial):
-        return public_documents().filter(serial=serial.strip().upper()).first()
+        serial = normalise_serial(serial)  # as the verification page reads it
+        return public_documents().filter(serial=serial).first() if serial else None
 
 
 EXAMPLE = "/api/v1/"

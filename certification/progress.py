@@ -13,6 +13,7 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.forms.utils import ErrorDict
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
@@ -288,9 +289,14 @@ def _date(day):
 
 
 class EvidenceForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["file"]
+        field.help_text = field.help_text % {"size": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
+
     file = forms.FileField(
         label=gettext_lazy("File"),
-        help_text=gettext_lazy("PDF, Word (DOCX), Excel (XLSX), PNG or JPEG."),
+        help_text=gettext_lazy("PDF, Word (DOCX), Excel (XLSX), PNG or JPEG, %(size)s at most."),
         error_messages={
             "required": gettext_lazy("Choose a file to upload."),
             "empty": gettext_lazy("The file is empty."),

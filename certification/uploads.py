@@ -6,10 +6,12 @@ refused because its first bytes are not a PDF's. DOCX and XLSX are ZIP files, so
 the part that makes them a Word document or an Excel workbook; they are inflated entry by entry within
 ``ATTACHMENT_MAX_UNCOMPRESSED_BYTES`` and ``ATTACHMENT_MAX_ENTRIES`` (a ZIP bomb stops there), and one
 with macros (a DOCM or XLSM renamed) is refused. A PDF with JavaScript, a launch action, embedded files,
-Flash or an XFA form is refused (see ``pdf_active_content``).
+Flash or an XFA form is refused (see ``pdf_active_content``), and so is one that pypdf cannot open or
+that has no pages (a file cut short, or only a PDF's first and last line: see ``pdf_page_count``).
 """
 
 import html
+import io
 import os
 import re
 import unicodedata
@@ -21,6 +23,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http.multipartparser import MultiPartParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
 
 MAX_NAME_LENGTH = 150
 
@@ -293,12 +296,7 @@ def pdf_active_content(data: bytes) -> set[str]:
         if b"/ObjStm" not in _pdf_names(dictionary):
             continue
         if b"/Encrypt" in names:
-            raise UploadRefused(
-                _(
-                    "This PDF is encrypted, so it cannot be checked. Save a copy without protection and "
-                    "attach that."
-                )
-            )
+            raise _encrypted_refusal()
         try:
             inflater = zlib.decompressobj()
             inflated = inflater.decompress(stream, budget)
@@ -311,13 +309,33 @@ def pdf_active_content(data: bytes) -> set[str]:
     return {name.decode("latin-1") for name in found}
 
 
+def _encrypted_refusal():
+    return UploadRefused(
+        _("This PDF is encrypted, so it cannot be checked. Save a copy without protection and attach that.")
+    )
+
+
+def pdf_page_count(data: bytes) -> int | None:
+    """The number of pages of a PDF as a reader opens it (pypdf, forgiving as viewers are), or None
+    when it cannot be opened. Raises UploadRefused for a PDF that opens only with a password."""
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise _encrypted_refusal()
+        return len(reader.pages)
+    except UploadRefused:
+        raise
+    except Exception:  # noqa: BLE001 - pypdf's errors for a damaged file are of many kinds (and recursion)
+        return None
+
+
 def check_pdf(uploaded):
     uploaded.seek(0)
     try:
-        found = pdf_active_content(uploaded.read())
+        data = uploaded.read()
     finally:
         uploaded.seek(0)
-    if found:
+    if pdf_active_content(data):
         raise UploadRefused(
             _(
                 "This PDF contains JavaScript, an action that starts a program, embedded files or an "
@@ -325,6 +343,16 @@ def check_pdf(uploaded):
                 "without them) and attach that."
             )
         )
+    pages = pdf_page_count(data)
+    if pages is None:
+        raise UploadRefused(
+            _(
+                "This PDF is damaged or incomplete (perhaps cut short while it was copied or downloaded) "
+                "and cannot be opened. Save or export it again and attach the new copy."
+            )
+        )
+    if pages == 0:
+        raise UploadRefused(_("This PDF has no pages. Attach the PDF of the document itself."))
 
 
 def check_upload(uploaded) -> tuple[str, str]:

@@ -51,14 +51,22 @@ PREFIXES = frozenset(SERIAL_PREFIXES.values())
 # Hyphen, non-breaking hyphen, figure dash, en dash, em dash, minus sign, small and full-width
 # hyphen-minus: what a word processor or a phone keyboard puts where the serial has "-".
 DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"), "-")
+# Zero-width space, non-joiner, joiner and the byte-order mark: invisible, and carried along when a serial
+# is copied from a web page, a chat or a PDF.
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
 NOT_YET_ISSUED = "not_yet_issued"
+
+
+def cleaned(typed):
+    """What someone typed without the invisible characters and the spaces around it."""
+    return typed.translate(ZERO_WIDTH).strip()
 
 
 def normalise_serial(typed):
     """The serial as printed (``SCT-2565-001``) of what someone typed, or None when it cannot be one."""
     if len(typed) > MAX_TYPED:
         return None
-    text = unicodedata.normalize("NFKC", typed).translate(DASHES)
+    text = unicodedata.normalize("NFKC", cleaned(typed)).translate(DASHES)
     text = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text if not c.isspace())
     match = SERIAL.fullmatch(text.upper())
     if match is None or match["prefix"] not in PREFIXES:
@@ -119,6 +127,10 @@ def lookup(request):
     if "serial" not in request.GET:
         return lookup_page(request)
     typed = request.GET["serial"]
+    if len(typed) <= MAX_TYPED:
+        typed = cleaned(typed)
+        if not typed:
+            return lookup_page(request, problem="empty", status=400)
     serial = normalise_serial(typed)
     if serial is None:
         return lookup_page(request, typed=typed, problem="malformed", status=400)
@@ -228,8 +240,10 @@ def _check_file(request):
     uploaded = request.FILES.get("pdf")
     if getattr(request, "upload_too_large", False):
         return _too_large(request)
-    if uploaded is None or uploaded.size == 0:
+    if uploaded is None:
         return _refused(request, _("Choose a PDF file to check."), 400)
+    if uploaded.size == 0:
+        return _refused(request, _("The file is empty (0 bytes): choose the PDF file of the document."), 400)
     content = uploaded.read()
     if not content.startswith(b"%PDF-"):
         return _refused(request, _("This file is not a PDF. Only PDF files can be checked here."), 400)

@@ -15,6 +15,7 @@ modules build on the classes here).
 import hashlib
 import json
 import re
+from types import SimpleNamespace
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
@@ -33,6 +34,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions, serializers
 from rest_framework.generics import GenericAPIView
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -248,6 +250,14 @@ class PublicThrottle(AnonRateThrottle):
         return max(1, self.window_end - self.now)
 
 
+class AcceptOnly(DefaultContentNegotiation):
+    """Chooses the renderer by the Accept header only. DRF also reads ``?format=`` and answers 404 for a
+    format it has no renderer for; here ``format`` is a query parameter like any other, which
+    ``check_query`` refuses by name with a 400."""
+
+    settings = SimpleNamespace(URL_FORMAT_OVERRIDE=None)
+
+
 class PublicView(GenericAPIView):
     """A read-only public endpoint: no authentication (hence no session and no CSRF), GET and HEAD
     only, throttled per address, cached under the freshness number, with ETag and CORS headers.
@@ -260,6 +270,7 @@ class PublicView(GenericAPIView):
     throttle_classes = [PublicThrottle]
     renderer_classes = [JSONRenderer]
     http_method_names = ["get", "head", "options"]
+    content_negotiation_class = AcceptOnly
     query_class = DetailQuery
 
     def get(self, request, *args, **kwargs):
@@ -309,7 +320,9 @@ class PublicView(GenericAPIView):
         allowed = set(query.fields)
         errors = {}
         for name, values in request.GET.lists():
-            if name not in allowed:
+            if name == "format" and name not in allowed:
+                errors[name] = [_("This API answers in JSON only: leave out this parameter.")]
+            elif name not in allowed:
                 errors[name] = [
                     _("Unknown parameter. Allowed: %(names)s.") % {"names": ", ".join(sorted(allowed))}
                 ]
@@ -439,6 +452,29 @@ def document_detail(view_class, *, serializer, name, summary, description, examp
     )(view_class)
 
 
+# --- The index (/api/v1/): what the API offers, from its schema, in the request's language.
+
+
+@extend_schema(exclude=True)
+class Index(PublicView):
+    def answer(self, query):
+        schema = openapi_schema()
+        return {
+            "title": schema["info"]["title"],
+            "description": schema["info"].get("description", ""),
+            "endpoints": [
+                {
+                    "address": f"{settings.SITE_URL}{address}",
+                    "summary": operations["get"].get("summary", ""),
+                    "example": f"{settings.SITE_URL}{operations['get'].get('x-example', address)}",
+                }
+                for address, operations in schema["paths"].items()
+            ],
+            "schema": f"{settings.SITE_URL}{reverse('api-schema')}",
+            "docs": f"{settings.SITE_URL}{reverse('api-docs')}",
+        }
+
+
 # --- Not found under /api/v1/: JSON, like the rest.
 
 
@@ -544,6 +580,7 @@ def docs(request):
 
 
 urlpatterns = [
+    path("", Index.as_view(), name="api-index"),
     path("", include("cities.api")),
     path("", include("certification.api")),
     path("schema/", SchemaView.as_view(), name="api-schema"),

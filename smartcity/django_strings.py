@@ -516,4 +516,10 @@ CORE = (
         "If you have configured your browser to disable cookies, please re-enable them, at least for this site, or for “same-origin” requests."
     ),
     gettext_noop("More information is available with DEBUG=True."),
+    # File sizes (the filesizeformat filter; bytes are above): Django's Thai leaves the units in English.
+    gettext_noop("%s KB"),
+    gettext_noop("%s MB"),
+    gettext_noop("%s GB"),
+    gettext_noop("%s TB"),
+    gettext_noop("%s PB"),
 )

@@ -228,10 +228,25 @@ ZONE_DEVELOPER_TYPES = [
 ]
 
 
-# A minimal, valid PDF: the sample applications' attached document.
-SAMPLE_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+def minimal_pdf(*objects, version=b"1.4"):
+    """A PDF file of the given objects (``1 0 obj`` first, the catalog), with the cross-reference table
+    and trailer a reader looks for."""
+    body = b"%PDF-" + version + b"\n"
+    offsets = []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += b"%d 0 obj" % number + content + b"endobj\n"
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    return body + b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+# A minimal, valid PDF of one blank page: the sample applications' attached document.
+SAMPLE_PDF = minimal_pdf(
+    b"<</Type/Catalog/Pages 2 0 R>>",
+    b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+    b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
 )
 
 # Meetings of B.E. 2569 for walking the samples through the committees: sample data, not real meetings.

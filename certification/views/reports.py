@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -255,6 +256,7 @@ def evidence(request, pk):
             "evidence": report.evidence.select_related("uploaded_by"),
             "form": form,
             "can_manage": can_manage,
+            "max_size": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
         },
         status=status,
     )

@@ -293,6 +293,18 @@ def test_rounds_count_their_areas(client, issued, cities):
     get(client, "/api/v1/rounds/2599/", status=404)
 
 
+def test_a_round_asked_by_its_common_era_year_is_told_the_buddhist_year(client):
+    assert get(client, "/api/v1/rounds/2022/", status=404) == {
+        "detail": "รอบการรับรองเรียกตามปีพุทธศักราช ค.ศ. 2022 คือ พ.ศ. 2565"
+    }
+    assert get(client, "/api/v1/rounds/2022/?lang=en", status=404) == {
+        "detail": "Rounds are named by their year of the Buddhist Era (B.E.): 2022 C.E. is B.E. 2565."
+    }
+    assert get(client, "/api/v1/rounds/5/?lang=en", status=404) == {
+        "detail": "Rounds are named by their year of the Buddhist Era (B.E.), for example 2565."
+    }
+
+
 def test_documents_say_what_the_verification_page_says(client, issued):
     certificate, plaque = issued["documents"]
     reissued = issued["reissued"]  # pending: not public yet, but it supersedes the certificate
@@ -313,6 +325,8 @@ def test_documents_say_what_the_verification_page_says(client, issued):
         "verification_url": "http://127.0.0.1:8000/verify/SCT-2565-001/",
     }
     assert get(client, f"/api/v1/documents/{plaque.serial.lower()}/")["status"] == "expired"
+    for typed in ("sct-๒๕๖๕-๐๐๑", "SCT-2565-1", "sct2565001"):  # as the verification page reads them
+        assert get(client, f"/api/v1/documents/{typed}/")["serial"] == "SCT-2565-001", typed
     listed = get(client, "/api/v1/documents/")
     assert [d["serial"] for d in listed["results"]] == ["SCT-2565-001", "SCP-2565-001"]
     get(client, f"/api/v1/documents/{reissued.serial}/", status=404)  # waiting to be rendered
@@ -347,6 +361,27 @@ def test_documents_never_show_the_file_the_snapshot_or_private_fields(client, is
     for private in ("sha256", "data", "file", "last_error", "attempts", "application", "template_version"):
         assert f'"{private}"' not in body
     assert certificate.data["area_th"] not in body
+
+
+# --- The index
+
+
+def test_the_index_lists_the_endpoints_the_schema_and_the_docs_in_the_language_asked(client):
+    thai = get(client, "/api/v1/")
+    assert thai["title"] == "ข้อมูลเปิดเมืองอัจฉริยะประเทศไทย"
+    assert (thai["schema"], thai["docs"]) == (
+        "http://127.0.0.1:8000/api/v1/schema/",
+        "http://127.0.0.1:8000/api/v1/docs/",
+    )
+    addresses = {endpoint["address"]: endpoint for endpoint in thai["endpoints"]}
+    assert len(addresses) == 12
+    assert "http://127.0.0.1:8000/api/v1/areas/" in addresses
+    document = addresses["http://127.0.0.1:8000/api/v1/documents/{serial}/"]
+    assert document["example"] == "http://127.0.0.1:8000/api/v1/documents/SCT-2565-001/"
+    english = get(client, "/api/v1/?lang=en")
+    assert english["title"] == "Smart City Thailand open data"
+    assert {e["summary"] for e in english["endpoints"]} >= {"Award rounds", "One document's public status"}
+    assert get(client, "/api/v1/?page=2", status=400)["errors"]["page"][0].startswith("ไม่รู้จักพารามิเตอร์นี้")
 
 
 # --- Caching: ETag, 304, and fresh answers when the data change
@@ -409,6 +444,8 @@ def test_a_saved_record_changes_the_next_answer(client, reference_data):
         ("page=1&page=2", "page", "ให้พารามิเตอร์นี้เพียงครั้งเดียว"),
         ("colour=red", "colour", "ไม่รู้จักพารามิเตอร์นี้"),
         ("Region=north", "Region", "ไม่รู้จักพารามิเตอร์นี้"),
+        ("format=xml", "format", "API นี้ตอบเป็น JSON เท่านั้น"),
+        ("format=json", "format", "API นี้ตอบเป็น JSON เท่านั้น"),
     ],
 )
 def test_bad_parameters_get_400_naming_them(client, query, parameter, message):
@@ -416,6 +453,11 @@ def test_bad_parameters_get_400_naming_them(client, query, parameter, message):
     assert body["detail"] == "คำค้นมีข้อผิดพลาด"
     assert list(body["errors"]) == [parameter]
     assert body["errors"][parameter][0].startswith(message)
+
+
+def test_an_unsupported_format_is_a_400_on_a_record_too(client, cities):
+    body = get(client, f"/api/v1/areas/{cities['lampang'].pk}/?format=xml&lang=en", status=400)
+    assert body["errors"] == {"format": ["This API answers in JSON only: leave out this parameter."]}
 
 
 def test_messages_in_english_when_asked(client):

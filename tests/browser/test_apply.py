@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core import mail
 
+from certification.demo.record import SAMPLE_PDF
 from certification.models import Application, Section
 
 pytestmark = [
@@ -14,7 +15,7 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = SAMPLE_PDF  # a PDF of one blank page
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
 
 

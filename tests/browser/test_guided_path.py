@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from certification import clock
+from certification.demo.record import SAMPLE_PDF
 from certification.enums import Status
 from certification.models import Application, Section
 from smartcity.thaidate import be_year
@@ -21,7 +22,7 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = SAMPLE_PDF  # a PDF of one blank page
 KML = """<?xml version="1.0" encoding="UTF-8"?>
 <kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>เขตเมือง</name><Polygon>
 <outerBoundaryIs><LinearRing><coordinates>

@@ -15,6 +15,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 
+from certification.demo.record import SAMPLE_PDF
 from tests.conftest import celery_worker_process, worker_database_env
 
 pytestmark = [
@@ -23,7 +24,7 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = SAMPLE_PDF  # a PDF of one blank page
 BOUNDARY = {
     "type": "Polygon",
     "coordinates": [[[99.00, 18.56], [99.03, 18.56], [99.03, 18.59], [99.00, 18.59], [99.00, 18.56]]],

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 
+from certification.demo.record import SAMPLE_PDF
 from certification.enums import Role
 from tests.browser.conftest import staff_page
 from tests.factories import ApplicationFactory, UserFactory
@@ -28,7 +29,7 @@ JS_PDF = (
     b"%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction<</S/JavaScript/JS(app.alert(1))>>>>endobj\n"
     b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 )
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = SAMPLE_PDF  # a PDF of one blank page
 
 
 def watched(context):

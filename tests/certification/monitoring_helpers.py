@@ -5,6 +5,7 @@ import datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from certification.demo.record import SAMPLE_PDF
 from certification.enums import Body, Component, Role, Status
 from certification.models import AwardRound
 from certification.services import awards, reporting
@@ -18,7 +19,7 @@ from tests.factories import (
     services_content,
 )
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = SAMPLE_PDF  # a PDF of one blank page
 PLAN = {**COMPLETE_PLAN, "services_ENV": services_content(), "services_MOB": services_content("รถโดยสารไฟฟ้า")}
 # The secretariat's scores: services weigh twice (CERTIFICATION_COMPONENT_WEIGHTS), so the index is
 # (80 + 70 + 60 + 2 × 75 + 65) / 6 = 70.83.

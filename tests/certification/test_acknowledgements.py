@@ -8,6 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from certification import selectors
+from certification.demo.record import SAMPLE_PDF
 from certification.enums import AttachmentKind, Body, NotificationStatus, Role, Status
 from certification.models import AuditEntry, ChecklistItem, Notification
 from certification.services import drafting, outbox, review
@@ -23,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = SAMPLE_PDF  # a PDF of one blank page
 TITLE = 'เมือง "ลำปาง" <อัจฉริยะ> & น่าอยู่'
 
 

@@ -180,7 +180,7 @@ def test_the_domains_rule_is_stated_before_saving(client):
     html = client.get(reverse("apply:section", args=[application.pk, "domains"])).content.decode()
     assert "ทุกข้อเสนอต้องมีสิ่งแวดล้อมอัจฉริยะ และเมืองใหม่อัจฉริยะต้องเลือกอย่างน้อย 3 ด้าน" in html
     html = client.get(reverse("apply:attachments", args=[application.pk])).content.decode()
-    assert "ขนาดไม่เกิน 20.0\xa0MB ต่อไฟล์" in html
+    assert "ขนาดไม่เกิน 20.0\xa0เมกะไบต์ ต่อไฟล์" in html
 
 
 # --- Where the application is

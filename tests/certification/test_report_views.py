@@ -83,6 +83,14 @@ def test_autosave_saves_the_draft_and_a_stale_version_answers_409(client, report
     assert report.data == {"achieved_0": ["๓๐"], "summary": ["ร่าง"]}
 
 
+def test_the_evidence_page_states_the_file_types_and_the_size_limit_before_the_form(client, report):
+    client = logged_in(client, applicant_of(report.award))
+    html = client.get(reverse("apply:report_evidence", args=[report.pk])).content.decode()
+    rules = html.index('id="evidence-rules"')
+    assert rules < html.index('id="upload-form"')
+    assert "รับไฟล์ PDF, Word (DOCX), Excel (XLSX), PNG หรือ JPEG ขนาดไม่เกิน 20.0\xa0เมกะไบต์" in html[rules:]
+
+
 def test_a_bad_upload_is_refused_and_the_draft_survives(client, report):
     client = logged_in(client, applicant_of(report.award))
     reporting.save_report(report, report_content(2), actor=applicant_of(report.award), expected_version=0)

@@ -153,6 +153,10 @@ def test_evidence_follows_the_upload_rules_of_applications():
         reporting.add_evidence(
             report, SimpleUploadedFile("plan.pdf", b"MZ\x90\x00 not a pdf"), actor=applicant
         )
+    for damaged in (b"%PDF-1.4 %%EOF", PDF[:-40]):  # a PDF's first and last line; one cut short
+        with pytest.raises(UploadRefused, match="ไฟล์ PDF นี้เสียหายหรือไม่ครบ"):
+            reporting.add_evidence(report, SimpleUploadedFile("หลักฐาน.pdf", damaged), actor=applicant)
+    assert not report.evidence.exists()
     evidence = reporting.add_evidence(report, SimpleUploadedFile("หลักฐาน.pdf", PDF), actor=applicant)
     assert (evidence.original_name, evidence.content_type, evidence.size) == (
         "หลักฐาน.pdf",

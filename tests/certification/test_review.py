@@ -103,10 +103,12 @@ def conflicted(plan_in_evaluation, client):
     application, secretariat = plan_in_evaluation
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from certification.demo.record import SAMPLE_PDF
+
     application.status = Status.PROMOTION_ZONE
     attachment = drafting.add_attachment(
         application,
-        SimpleUploadedFile("แผน.pdf", b"%PDF-1.4\n%%EOF\n"),
+        SimpleUploadedFile("แผน.pdf", SAMPLE_PDF),
         "plan_document",
         actor=application.created_by,
     )

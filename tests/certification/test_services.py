@@ -2,6 +2,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from certification import selectors
+from certification.demo.record import SAMPLE_PDF
 from certification.enums import AttachmentKind, Role, Status
 from certification.models import Application, ApplicationVersion, AuditEntry, Section
 from certification.services import core, drafting, review
@@ -9,7 +10,7 @@ from tests.factories import COMPLETE_PLAN, ApplicationFactory, UserFactory, memb
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = SAMPLE_PDF  # a PDF of one blank page
 
 
 def attach(application, kind=AttachmentKind.PROPOSAL_DOCUMENT, actor=None):

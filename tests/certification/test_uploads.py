@@ -9,18 +9,18 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
+from certification.demo.record import minimal_pdf
 from certification.models import Attachment, Section
 from certification.uploads import UploadRefused, clean_file_name
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>endobj\n"
-    b"4 0 obj<</Length 2000>>stream\n" + bytes(range(256)) * 7 + b"/JS /Launch" + b"\nendstream endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = minimal_pdf(
+    b"<</Type/Catalog/Pages 2 0 R>>",
+    b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+    b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>",
+    b"<</Length 1803>>stream\n" + bytes(range(256)) * 7 + b"/JS /Launch" + b"\nendstream ",
 )  # a page whose content stream holds bytes that only look like names: content is not searched
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
@@ -166,6 +166,8 @@ ACTIVE_PDF = (
 )
 MACROS = "Documents with macros (DOCM, XLSM) are not accepted."
 DAMAGED = "This file is damaged and cannot be opened."
+DAMAGED_PDF = "This PDF is damaged or incomplete (perhaps cut short while it was copied or downloaded)"
+NO_PAGES = "This PDF has no pages."
 
 
 def zip_of(parts, *, compression=zipfile.ZIP_DEFLATED):
@@ -239,6 +241,13 @@ EMBEDDED_EXE = pdf_with(
         b"MZ\x90\x00\x03\x00\x00\x00\x00\x00\nendstream\nendobj",
     ]
 )
+NO_PAGE_PDF = minimal_pdf(b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[]/Count 0>>")
+LONG_PDF = minimal_pdf(
+    b"<</Type/Catalog/Pages 2 0 R>>",
+    b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+    b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>",
+    b"<</Length 8000>>stream\n" + b"BT /F1 12 Tf 72 712 Td (Smart City) Tj ET\n" * 190 + b"\nendstream ",
+)  # about 8 KB, as the walk's proposal.pdf; cut after 3,000 bytes it has neither its end nor its table
 ELF = b"\x7fELF\x02\x01\x01\x00" + bytes(500)
 SCRIPT = b"#!/bin/sh\nrm -rf ~\n"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
@@ -272,6 +281,14 @@ CORPUS = [
     ("PDF with JavaScript under escaped names", "แผน.pdf", lambda: ESCAPED_NAME, ACTIVE_PDF),
     ("PDF with JavaScript in an object stream", "แผน.pdf", lambda: IN_OBJECT_STREAM, ACTIVE_PDF),
     ("PDF with an embedded executable", "แผน.pdf", lambda: EMBEDDED_EXE, ACTIVE_PDF),
+    ("PDF of its first and last line only", "แผน.pdf", lambda: b"%PDF-1.4 %%EOF", DAMAGED_PDF),
+    ("PDF cut short", "แผน.pdf", lambda: LONG_PDF[:3000], DAMAGED_PDF),
+    (
+        "PDF without pages",
+        "แผน.pdf",
+        lambda: minimal_pdf(b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[]/Count 0>>"),
+        NO_PAGES,
+    ),
     ("Windows executable named pdf", "แผน.pdf", lambda: EXE, NOT_A_TYPE),
     ("Linux executable named png", "map.png", lambda: ELF, NOT_A_TYPE),
     ("shell script named pdf", "แผน.pdf", lambda: SCRIPT, NOT_A_TYPE),
@@ -337,10 +354,36 @@ def test_an_over_size_body_is_refused_from_its_length_before_it_is_read(english,
 
 
 def test_a_plain_pdf_with_an_open_action_to_a_page_is_accepted(client, draft):
-    opens_on_page_one = pdf_with(
-        [b"1 0 obj<</Type/Catalog/Pages 2 0 R/OpenAction[3 0 R/Fit]>>endobj", CATALOG]
+    opens_on_page_one = minimal_pdf(
+        b"<</Type/Catalog/Pages 2 0 R/OpenAction[3 0 R/Fit]>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
     )
     assert upload(client, draft, "แผน.pdf", opens_on_page_one).status_code == 302
+
+
+def test_a_pdf_that_opens_with_an_empty_password_is_accepted(client, draft):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    assert upload(client, draft, "แผน.pdf", buffer.getvalue()).status_code == 302
+
+
+def test_a_pdf_that_needs_a_password_is_refused(english, draft):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    response = upload(english, draft, "แผน.pdf", buffer.getvalue())
+    assert response.context["form"].errors["file"] == [ANY_STARTING_WITH("This PDF is encrypted")]
+    assert not Attachment.objects.exists()
 
 
 def test_a_docx_with_pictures_within_the_limits_is_accepted(client, draft):

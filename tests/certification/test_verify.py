@@ -80,6 +80,8 @@ def verdict(response):
         "ＳＣＴ－２５６５－００１",  # full-width, from a phone keyboard
         "SCT-2565-1",
         "\tSCT - ๒๕๖๕ - 001\n",
+        "\u200bSCT-2565-001\u200c",  # zero-width characters copied along from a web page or a chat
+        "\ufeffSCT-\u200d2565-001",
     ],
 )
 def test_serials_are_read_as_people_type_them(typed):
@@ -147,10 +149,19 @@ def test_a_malformed_serial_shows_the_box_again_with_an_english_message_and_400(
     assert 'class="form-control is-invalid"' in html
 
 
-def test_an_empty_box_is_refused_with_400(client):
-    response = client.get("/verify/", {"serial": ""})
+@pytest.mark.parametrize("typed", ["", "   ", "\u200b", " \ufeff\u200c\u200d "])
+def test_an_empty_box_asks_for_a_serial_with_400(client, typed):
+    response = client.get("/verify/", {"serial": typed})
+    html = response.content.decode()
     assert response.status_code == 400
-    assert "ไม่ใช่เลขที่เอกสารของโครงการ" in response.content.decode()
+    assert "โปรดพิมพ์เลขที่ที่พิมพ์อยู่บนเกียรติบัตรหรือโล่ เช่น SCT-2565-001" in html
+    assert "ไม่ใช่เลขที่เอกสารของโครงการ" not in html and "“”" not in html
+
+
+def test_zero_width_characters_around_a_serial_are_ignored_in_the_box(client):
+    awarded(recent_round())
+    response = client.get("/verify/", {"serial": "\u200b SCT-2565-001\ufeff"})
+    assert (response.status_code, response["Location"]) == (302, "/verify/SCT-2565-001/")
 
 
 def test_html_typed_into_the_box_is_shown_as_text(client):
@@ -308,6 +319,13 @@ def test_the_checksum_and_how_to_check_it_come_below_for_experts(client):
     html = client.get("/verify/SCT-2565-001/").content.decode()
     assert html.index("สำหรับผู้เชี่ยวชาญ") > html.index("เอกสารฉบับนี้รับรองอะไร")
     assert "<code>sha256sum certificate.pdf</code>" in html
+
+
+def test_a_document_not_rendered_yet_says_so_in_the_page_font_not_in_monospace(client):
+    awarded(recent_round())
+    html = client.get("/verify/SCT-2565-001/").content.decode()
+    answer = re.search(r'<dd class="col-sm-9" id="sha256">(.*?)</dd>', html, re.S).group(1)
+    assert answer == "ยังไม่ได้จัดทำ"  # no <code>: monospace faces have no Thai glyphs
 
 
 # --- The shared copy of the page (transactional tests: the freshness number changes on commit)

@@ -111,6 +111,16 @@ def test_no_file_is_refused_with_a_message(english):
     assert (response.status_code, problem(response)) == (400, "Choose a PDF file to check.")
 
 
+def test_an_empty_file_is_refused_as_empty_not_as_missing(client):
+    response = drop(client, b"")
+    assert (response.status_code, problem(response)) == (400, "ไฟล์นี้ว่างเปล่า (0 ไบต์) โปรดเลือกไฟล์ PDF ของเอกสาร")
+
+
+def test_an_empty_file_is_refused_in_english(english):
+    response = drop(english, b"")
+    assert problem(response) == "The file is empty (0 bytes): choose the PDF file of the document."
+
+
 @override_settings(VERIFY_UPLOAD_MAX_BYTES=50_000)
 def test_a_file_over_the_limit_is_refused_while_it_streams_in(english, certificate):
     _, pdf = certificate
@@ -128,7 +138,7 @@ def test_a_file_announced_over_the_limit_is_refused_unread(client):
         CONTENT_LENGTH=str(200_000),
     )  # fmt: skip
     assert response.status_code == 413
-    assert problem(response) == "ไฟล์มีขนาดเกิน 48.8\xa0KB ไม่มีเอกสารใดของทะเบียนที่มีขนาดเท่านี้"
+    assert problem(response) == "ไฟล์มีขนาดเกิน 48.8\xa0กิโลไบต์ ไม่มีเอกสารใดของทะเบียนที่มีขนาดเท่านี้"
 
 
 def test_the_file_is_kept_in_memory_only(certificate):

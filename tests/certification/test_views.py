@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from certification.demo.record import SAMPLE_PDF
 from certification.enums import AttachmentKind, Status
 from certification.models import Application, Attachment, AuditEntry, Section
 from certification.services import drafting
@@ -12,7 +13,7 @@ from tests.factories import ApplicationFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = SAMPLE_PDF  # a PDF of one blank page
 
 
 @pytest.fixture

@@ -89,6 +89,7 @@ EXPECTED = {
     "registry:progress_csv": ("GET", everyone(200)),
     "verify_file": ("POST", everyone(400)),  # no file dropped: the page says to choose one
     # The open-data API: public, read-only.
+    "api-index": ("GET", everyone(200)),
     "api-areas": ("GET", everyone(200)),
     "api-area": ("GET", everyone(200)),
     "api-zones": ("GET", everyone(200)),

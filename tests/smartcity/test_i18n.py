@@ -277,6 +277,19 @@ def test_djangos_own_strings_are_thai_in_the_admin(secretariat):
     assert 'alt="ใช่"' in cities and 'alt="ไม่ใช่"' in cities  # the sample-data column's icons
 
 
+def test_file_sizes_are_written_with_thai_units_on_thai_pages():
+    from django.template.defaultfilters import filesizeformat
+    from django.utils import translation
+
+    sizes = [500, 8_400, 20 * 1024 * 1024, 3 * 1024**3]
+    with translation.override("th"):
+        assert [filesizeformat(size) for size in sizes] == [
+            "500\xa0ไบต์", "8.2\xa0กิโลไบต์", "20.0\xa0เมกะไบต์", "3.0\xa0กิกะไบต์",
+        ]  # fmt: skip
+    with translation.override("en"):
+        assert filesizeformat(8_400) == "8.2\xa0KB"
+
+
 def test_permissions_are_named_in_the_pages_language(client, demo):
     from django.contrib.auth.models import Group
 
