@@ -137,6 +137,30 @@ def test_the_evaluator_reads_the_plan_beside_the_form_saves_a_draft_and_submits(
     assert (assignment.submitted_at is not None, assignment.recommendation) == (True, "approve")
 
 
+def test_the_same_evaluator_twice_is_named_by_the_fields_name_in_the_pages_language(client, plan):
+    """Django's inline formset names the field as the code does ("evaluator"), glued to the Thai words."""
+    from tests.certification.test_admin_crawl import page_data
+
+    evaluator = UserFactory(role=Role.EVALUATOR)
+    client.force_login(UserFactory(role=Role.SECRETARIAT))
+    change = reverse("admin:certification_application_change", args=[plan.pk])
+    rows = [{"evaluator": evaluator.pk}, {"evaluator": evaluator.pk}]
+    for language, message in (
+        ("th", "โปรดแก้ไขข้อมูล ผู้ประเมิน ที่ซ้ำกัน"),
+        ("en", "Please correct the duplicate data for evaluator."),
+    ):
+        client.cookies["language"] = language
+        data, unknown = page_data(
+            client.get(change).context, {"inlines": {"certification.evaluatorassignment": rows}}
+        )
+        assert unknown == []
+        response = client.post(change, data)
+        assert response.status_code == 200
+        formset = response.context["inline_admin_formsets"][0].formset
+        assert [str(e) for e in formset.non_form_errors()] == [message]
+    assert not plan.assignments.exists()
+
+
 def test_an_evaluator_reads_neither_the_others_rows_nor_their_assignment_in_the_history(client, plan):
     """Assigned in the admin; one evaluator submits, another declares a conflict: the third reads only
     their own row of the evaluations and no line of the history names the others."""
