@@ -361,6 +361,17 @@ class Resolution(models.Model):
     def __str__(self):
         return _("%(meeting)s, resolution %(number)s") % {"meeting": self.meeting, "number": self.number}
 
+    def unique_error_message(self, model_class, unique_check):
+        """A second resolution of one number: said with the number, not Django's "Resolution with this
+        Meeting and Resolution number already exists"."""
+        if model_class is Resolution and tuple(unique_check) == ("meeting", "number"):
+            return ValidationError(
+                _("Resolution %(number)s of this meeting already exists."),
+                code="unique_together",
+                params={"number": self.number},
+            )
+        return super().unique_error_message(model_class, unique_check)
+
 
 class Decision(models.Model):
     """A change of state of one application decided by a body, citing its resolution."""

@@ -297,8 +297,33 @@ def test_two_resolutions_with_one_number_are_refused_with_a_message(english, pla
     }
     response = english.post(reverse("admin:certification_meeting_add"), data)
     assert response.status_code == 200
-    assert "Please correct the duplicate data for number." in response.content.decode()
+    assert "Please correct the duplicate data for resolution number." in response.content.decode()
     assert (Meeting.objects.count(), Resolution.objects.count()) == (0, 0)
+
+
+def test_a_resolutions_number_reads_as_one_and_a_second_of_one_number_is_refused_with_it(client):
+    """The meeting's inline labels it "มติที่" as the resolution's own page does, not "ครั้งที่" like the
+    meeting's number; a number taken is refused in words, with the number."""
+    from tests.certification.test_admin_crawl import page_data
+    from tests.factories import meeting_resolution
+
+    secretariat = UserFactory(role=Role.SECRETARIAT)
+    resolution = meeting_resolution(Body.COMMITTEE, recorded_by=secretariat)
+    client.force_login(secretariat)
+    for url in (
+        reverse("admin:certification_meeting_add"),
+        reverse("admin:certification_meeting_change", args=[resolution.meeting.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert re.search(r'<label for="id_resolutions-0-number">มติที่:</label>', page), url
+    add = reverse("admin:certification_resolution_add")
+    data, unknown = page_data(
+        client.get(add).context, {"meeting": resolution.meeting.pk, "number": "1", "text": "รับทราบ"}
+    )
+    assert unknown == []
+    response = client.post(add, data)
+    assert response.context["adminform"].form.non_field_errors() == ["มติที่ 1 ของการประชุมนี้มีอยู่แล้ว"]
+    assert Resolution.objects.count() == 1
 
 
 def test_the_resolution_chooser_shows_number_and_text(english):
