@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.enums import CityType
+from smartcity.thaidate import be_year
 
 from .enums import (
     PROPOSAL_STATES,
@@ -337,6 +338,25 @@ class Meeting(models.Model):
             "number": self.number,
             "year": self.year,
         }
+
+    def clean(self):
+        """The year is that of the date, B.E., or the fiscal year of the date (from 1 October: a meeting
+        of 16 December 2569 may be numbered in 2569 or in fiscal 2570)."""
+        super().clean()
+        if self.year is None or self.date is None:
+            return
+        calendar = be_year(self.date)
+        fiscal = calendar + 1 if self.date.month >= 10 else calendar
+        if self.year in (calendar, fiscal):
+            return
+        if fiscal == calendar:
+            message = _("The year must be B.E. %(year)s, the year of the meeting's date.")
+        else:
+            message = _(
+                "The year must be B.E. %(year)s, the year of the meeting's date, or B.E. %(fiscal)s, "
+                "its fiscal year."
+            )
+        raise ValidationError({"year": ValidationError(message, params={"year": calendar, "fiscal": fiscal})})
 
 
 class Resolution(models.Model):

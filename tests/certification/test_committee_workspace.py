@@ -282,6 +282,34 @@ def test_a_meeting_is_recorded_with_its_agenda_and_resolutions_in_the_admin(clie
     ]
 
 
+@pytest.mark.parametrize(
+    ("year", "date", "error"),
+    [
+        ("3000", "16/12/2569", "ปีต้องเป็น พ.ศ. 2569 ซึ่งเป็นปีของวันที่ประชุม หรือ พ.ศ. 2570 ซึ่งเป็นปีงบประมาณ"),
+        ("2568", "16/12/2569", "ปีต้องเป็น พ.ศ. 2569 ซึ่งเป็นปีของวันที่ประชุม หรือ พ.ศ. 2570 ซึ่งเป็นปีงบประมาณ"),
+        ("2570", "17/03/2569", "ปีต้องเป็น พ.ศ. 2569 ซึ่งเป็นปีของวันที่ประชุม"),
+        ("2569", "16/12/2569", None),
+        ("2570", "16/12/2569", None),  # the fiscal year 2570 begins on 1 October 2569
+        ("2569", "30/09/2569", None),
+    ],
+)
+def test_a_meetings_year_is_that_of_its_date_or_its_fiscal_year(client, year, date, error):
+    from tests.certification.test_admin_crawl import page_data
+
+    client.force_login(UserFactory(role=Role.COMMITTEE_SECRETARY))
+    add = reverse("admin:certification_meeting_add")
+    values = {"body": Body.COMMITTEE, "year": year, "number": "1", "date": date}
+    data, unknown = page_data(client.get(add).context, values)
+    assert unknown == []
+    response = client.post(add, data)
+    if error is None:
+        assert response.status_code == 302
+        assert Meeting.objects.get().year == int(year)
+    else:
+        assert response.context["adminform"].form.errors["year"] == [error]
+        assert not Meeting.objects.exists()
+
+
 def test_two_resolutions_with_one_number_are_refused_with_a_message(english, plan):
     english.force_login(UserFactory(role=Role.SECRETARIAT))
     data = {
