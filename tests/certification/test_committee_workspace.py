@@ -367,6 +367,32 @@ def test_the_resolution_chooser_shows_number_and_text(english):
     assert f"{resolution} — เห็นชอบ" in page
 
 
+def test_the_resolution_chooser_says_that_it_lists_only_meetings_already_held(client):
+    """A resolution of a meeting set for a later date is not listed: the chooser says so."""
+    import datetime
+
+    from smartcity.thaidate import be_year
+    from tests.factories import meeting_resolution
+
+    later = datetime.date.today() + datetime.timedelta(days=30)
+    secretary = UserFactory(role=Role.COMMITTEE_SECRETARY)
+    planned = meeting_resolution(Body.COMMITTEE, recorded_by=secretary, year=be_year(later), day=later)
+    application = ApplicationFactory(complete=True, status=Status.SUBCOMMITTEE_APPROVED)
+    client.force_login(secretary)
+    for language, words in (
+        ("th", "แสดงเฉพาะมติของการประชุมที่ประชุมไปแล้ว"),
+        ("en", "Only resolutions of meetings already held are listed"),
+    ):
+        client.cookies["language"] = language
+        page = client.post(
+            reverse("admin:certification_application_changelist"),
+            {"action": "move_to_endorsed", "_selected_action": [application.pk]},
+        ).content.decode()
+        assert re.search(r'<div class="help" id="id_resolution_helptext">' + words, page)
+        assert 'aria-describedby="id_resolution_helptext"' in page
+        assert str(planned) not in page
+
+
 # --- The work queue
 
 
