@@ -107,7 +107,7 @@ def award(modeladmin, request, queryset):
         "opts": modeladmin.model._meta,
         "form": form,
         "awardable": [a for a in applications if a.status == Status.ENDORSED],
-        "not_awardable": [a for a in applications if a.status != Status.ENDORSED],
+        "not_awardable": [(a, queues.status_label(a)) for a in applications if a.status != Status.ENDORSED],
         "action_name": request.POST.get("action"),
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
     }

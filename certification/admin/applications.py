@@ -111,7 +111,7 @@ class ApplicationAdmin(RulesAdmin):
         "organisation",
         "title",
         "city_type",
-        "status",
+        "status_label",  # as the list and the queues say it ("screening passed: awaiting the committee")
         "state_entered_at",
         "domain_labels",
         "created_by",

@@ -203,6 +203,17 @@ def test_screening_passed_reads_apart_from_in_screening_in_the_queue_and_on_the_
     ).content.decode()
     assert f"{passed} — ผ่านการคัดกรองแล้ว: รอคณะกรรมการ" in decide
     assert f"{pending} — อยู่ระหว่างคัดกรอง" in decide
+    award = client.post(
+        changelist, {"action": "award", "_selected_action": [passed.pk, pending.pk]}
+    ).content.decode()
+    assert f"{passed} — ผ่านการคัดกรองแล้ว: รอคณะกรรมการ" in award
+    assert f"{pending} — อยู่ระหว่างคัดกรอง" in award
+    for application, label in ((passed, "ผ่านการคัดกรองแล้ว: รอคณะกรรมการ"), (pending, "อยู่ระหว่างคัดกรอง")):
+        change = client.get(reverse("admin:certification_application_change", args=[application.pk]))
+        status = re.search(
+            r'field-status_label">.*?<div class="readonly">([^<]*)', change.content.decode(), re.S
+        )
+        assert status.group(1) == label
 
 
 def test_no_role_is_shown_a_link_it_would_follow_to_a_404(client, reference_data):
