@@ -50,6 +50,11 @@ def private_storage():
 MAX_VALIDITY_YEARS = 10
 
 
+def validity_message():
+    """What a validity out of range is told, below 1 year or above the most alike."""
+    return _("From 1 to %(years)s years.") % {"years": MAX_VALIDITY_YEARS}
+
+
 def emblem_path(instance, filename):
     return f"emblems/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
@@ -105,9 +110,7 @@ class AwardRound(models.Model):
     def clean(self):
         super().clean()
         if self.validity_years is not None and self.validity_years > MAX_VALIDITY_YEARS:
-            raise ValidationError(
-                {"validity_years": _("At most %(years)s years.") % {"years": MAX_VALIDITY_YEARS}}
-            )
+            raise ValidationError({"validity_years": validity_message()})
 
 
 class IntakeRound(models.Model):

@@ -245,9 +245,13 @@ def test_rounds_refuse_a_validity_out_of_reason_and_dates_out_of_order(client):
     client.force_login(UserFactory(role=Role.SECRETARIAT))
     award_round = round_2565()
     url = reverse("admin:certification_awardround_change", args=[award_round.pk])
-    data, _unknown = page_data(client.get(url).context, {"validity_years": 1000})
-    response = client.post(url, data)
-    assert response.context["adminform"].form.errors["validity_years"] == ["ไม่เกิน 10 ปี"]
+    for years in (1000, 11, 0, -1):  # one range, one message (Django's own said "at least 0" for -1)
+        data, _unknown = page_data(client.get(url).context, {"validity_years": years})
+        response = client.post(url, data)
+        assert response.context["adminform"].form.errors["validity_years"] == ["ตั้งแต่ 1 ถึง 10 ปี"]
+    award_round.refresh_from_db()
+    assert award_round.validity_years == 2
+    assert 'min="1" max="10"' in client.get(url).content.decode()
     add = reverse("admin:certification_intakeround_add")
     values = {"year": "2570", "number": "1", "opens_on": "01/06/2570", "closes_on": "01/01/2570"}
     data, _unknown = page_data(client.get(add).context, values)
