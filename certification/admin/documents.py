@@ -48,8 +48,10 @@ class AwardRoundForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # One range, one message: Django's field says "at least 0" (a positive number) before the
-        # model's "at least 1".
-        field = self.fields["validity_years"]
+        # model's "at least 1". (Not there for a reader who may not change the round.)
+        field = self.fields.get("validity_years")
+        if field is None:
+            return
         field.validators = [MinValueValidator(1), MaxValueValidator(MAX_VALIDITY_YEARS)]
         field.widget.attrs.update(min=1, max=MAX_VALIDITY_YEARS)
         message = validity_message()
