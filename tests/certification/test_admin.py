@@ -257,3 +257,17 @@ def test_rounds_refuse_a_validity_out_of_reason_and_dates_out_of_order(client):
     data, _unknown = page_data(client.get(add).context, values)
     response = client.post(add, data)
     assert response.context["adminform"].form.errors["closes_on"] == ["วันปิดรับสมัครต้องไม่ก่อนวันเปิดรับสมัคร"]
+
+
+@pytest.mark.parametrize("query", ["queue=bogus", "queue=", "domain=XXX", "overdue=no"])
+def test_an_unknown_queue_or_filter_value_shows_the_whole_list_with_a_word(client, query):
+    """It showed every application as if filtered; now as Django's own refusal of a wrong filter."""
+    application = submitted_proposal()
+    client.force_login(UserFactory(role=Role.SECRETARIAT))
+    url = reverse("admin:certification_application_changelist")
+    response = client.get(f"{url}?{query}")
+    assert (response.status_code, response["Location"]) == (302, f"{url}?e=1")
+    page = client.get(response["Location"]).content.decode()
+    assert "ตัวกรองในที่อยู่ไม่ถูกต้อง จึงแสดงรายการทั้งหมด" in page
+    assert application.title in page
+    assert client.get(f"{url}?queue=screening").status_code == 200
