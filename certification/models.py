@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.enums import CityType
+from smartcity.thaidate import be_year
 
 from .enums import (
     PROPOSAL_STATES,
@@ -47,6 +48,11 @@ def private_storage():
 
 # An award's validity, at most (the programme publishes none; the round sets it, two years by default).
 MAX_VALIDITY_YEARS = 10
+
+
+def validity_message():
+    """What a validity out of range is told, below 1 year or above the most alike."""
+    return _("From 1 to %(years)s years.") % {"years": MAX_VALIDITY_YEARS}
 
 
 def emblem_path(instance, filename):
@@ -104,9 +110,7 @@ class AwardRound(models.Model):
     def clean(self):
         super().clean()
         if self.validity_years is not None and self.validity_years > MAX_VALIDITY_YEARS:
-            raise ValidationError(
-                {"validity_years": _("At most %(years)s years.") % {"years": MAX_VALIDITY_YEARS}}
-            )
+            raise ValidationError({"validity_years": validity_message()})
 
 
 class IntakeRound(models.Model):
@@ -338,6 +342,25 @@ class Meeting(models.Model):
             "year": self.year,
         }
 
+    def clean(self):
+        """The year is that of the date, B.E., or the fiscal year of the date (from 1 October: a meeting
+        of 16 December 2569 may be numbered in 2569 or in fiscal 2570)."""
+        super().clean()
+        if self.year is None or self.date is None:
+            return
+        calendar = be_year(self.date)
+        fiscal = calendar + 1 if self.date.month >= 10 else calendar
+        if self.year in (calendar, fiscal):
+            return
+        if fiscal == calendar:
+            message = _("The year must be B.E. %(year)s, the year of the meeting's date.")
+        else:
+            message = _(
+                "The year must be B.E. %(year)s, the year of the meeting's date, or B.E. %(fiscal)s, "
+                "its fiscal year."
+            )
+        raise ValidationError({"year": ValidationError(message, params={"year": calendar, "fiscal": fiscal})})
+
 
 class Resolution(models.Model):
     """A resolution of a meeting. One resolution may decide many applications at once."""
@@ -360,6 +383,17 @@ class Resolution(models.Model):
 
     def __str__(self):
         return _("%(meeting)s, resolution %(number)s") % {"meeting": self.meeting, "number": self.number}
+
+    def unique_error_message(self, model_class, unique_check):
+        """A second resolution of one number: said with the number, not Django's "Resolution with this
+        Meeting and Resolution number already exists"."""
+        if model_class is Resolution and tuple(unique_check) == ("meeting", "number"):
+            return ValidationError(
+                _("Resolution %(number)s of this meeting already exists."),
+                code="unique_together",
+                params={"number": self.number},
+            )
+        return super().unique_error_message(model_class, unique_check)
 
 
 class Decision(models.Model):

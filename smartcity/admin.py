@@ -11,20 +11,24 @@ and groups in ``certification.admin.accounts``).
 - The delete confirmation leaves out the rows of many-to-many tables, which Django names in English only.
 - Permissions are named in the page's language (``PermissionsInThaiMixin``; Django stores their names in
   English), where a group's or a user's permissions are chosen.
+- Two rows alike in an inline are named by the field's verbose name (``NamedDuplicatesAdminMixin``), not
+  by its name in the code.
 """
 
 from contextlib import contextmanager
+from functools import cache
 
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.forms import ModelMultipleChoiceField
 from django.http import Http404
-from django.utils.text import capfirst
+from django.utils.text import capfirst, get_text_list
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import adminlog
@@ -60,6 +64,45 @@ class ThaiDateAdminMixin:
             for field_class, options in DATE_FORMFIELD_OVERRIDES.items():
                 if field_class not in own:
                     inline.formfield_overrides[field_class] = dict(options)
+        return inlines
+
+
+class NamedDuplicatesFormSetMixin:
+    """For an inline formset: the message about two rows alike names the fields by their verbose names in
+    the page's language ("ผู้ประเมิน"), where Django names them as the code does ("evaluator")."""
+
+    def get_unique_error_message(self, unique_check):
+        names = []
+        for name in unique_check:
+            if name == self.fk.name:
+                continue
+            try:
+                names.append(str(self.model._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:
+                names.append(name)
+        if len(names) == 1:
+            return gettext("Please correct the duplicate data for %(field)s.") % {"field": names[0]}
+        return gettext("Please correct the duplicate data for %(field)s, which must be unique.") % {
+            "field": get_text_list(names, gettext("and"))
+        }
+
+
+@cache
+def naming_duplicates(formset_class):
+    """The formset class with ``NamedDuplicatesFormSetMixin`` (the same class each time)."""
+    if issubclass(formset_class, NamedDuplicatesFormSetMixin):
+        return formset_class
+    return type(formset_class.__name__, (NamedDuplicatesFormSetMixin, formset_class), {})
+
+
+class NamedDuplicatesAdminMixin:
+    """For a ``ModelAdmin``: every inline's formset names the fields of two rows alike by their verbose
+    names (``NamedDuplicatesFormSetMixin``)."""
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:
+            inline.formset = naming_duplicates(inline.formset)
         return inlines
 
 
@@ -146,10 +189,12 @@ def check_date_lookups(query):
                 raise IncorrectLookupParameters(name)
 
 
-class NotFoundAdminMixin(ThaiDateAdminMixin, QuietDeletionAdminMixin, PermissionsInThaiMixin):
+class NotFoundAdminMixin(
+    NamedDuplicatesAdminMixin, ThaiDateAdminMixin, QuietDeletionAdminMixin, PermissionsInThaiMixin
+):
     """For every ``ModelAdmin`` of the portal: 404 wherever Django's admin would answer 403 or redirect;
-    with dates in the page's era, quiet delete confirmations and permissions named in the page's language
-    (see the module's description)."""
+    with duplicates in inlines named by their fields' verbose names, dates in the page's era, quiet delete
+    confirmations and permissions named in the page's language (see the module's description)."""
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

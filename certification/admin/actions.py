@@ -113,7 +113,7 @@ def award(modeladmin, request, queryset):
             for award_round in form.fields["round"].queryset.prefetch_related("signatories")
             if (problems := selectors.round_problems(award_round))
         ],
-        "not_awardable": [a for a in applications if a.status != Status.ENDORSED],
+        "not_awardable": [(a, queues.status_label(a)) for a in applications if a.status != Status.ENDORSED],
         "action_name": request.POST.get("action"),
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
     }

@@ -6,6 +6,7 @@ from itertools import pairwise
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
@@ -35,6 +36,13 @@ from .forms import RevisionForm, ScreeningForm
 from .inlines import AssignmentInline, DecisionInline, ScreeningInline
 
 
+def refuse_unknown(list_filter, known):
+    """A filter's value that names nothing (``?queue=bogus``) is refused as Django refuses any other wrong
+    filter: the whole list again, with "?e=1" and a word (``smartcity.admin.NotFoundAdminMixin``)."""
+    if list_filter.value() not in known:
+        raise IncorrectLookupParameters(list_filter.parameter_name)
+
+
 class DomainFilter(admin.SimpleListFilter):
     title = _("domain")
     parameter_name = "domain"
@@ -43,9 +51,10 @@ class DomainFilter(admin.SimpleListFilter):
         return Domain.choices
 
     def queryset(self, request, queryset):
-        if self.value() in Domain.values:
-            return queryset.filter(domain_codes__contains=f",{self.value()},")
-        return queryset
+        if self.value() is None:
+            return queryset
+        refuse_unknown(self, Domain.values)
+        return queryset.filter(domain_codes__contains=f",{self.value()},")
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -56,9 +65,10 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("Overdue"))]
 
     def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(clock.overdue_q())
-        return queryset
+        if self.value() is None:
+            return queryset
+        refuse_unknown(self, ["yes"])
+        return queryset.filter(clock.overdue_q())
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -72,8 +82,10 @@ class QueueFilter(admin.SimpleListFilter):
         return [(queue.key, queue.label) for queue in queues.APPLICATION_QUEUES if roles & queue.roles]
 
     def queryset(self, request, queryset):
-        queue = queues.QUEUES_BY_KEY.get(self.value())
-        return queue.select(queryset) if queue else queryset
+        if self.value() is None:
+            return queryset
+        refuse_unknown(self, queues.QUEUES_BY_KEY)
+        return queues.QUEUES_BY_KEY[self.value()].select(queryset)
 
 
 # The application search names at most this many matching organisations in its query (see
@@ -111,7 +123,7 @@ class ApplicationAdmin(RulesAdmin):
         "organisation",
         "title",
         "city_type",
-        "status",
+        "status_label",  # as the list and the queues say it ("screening passed: awaiting the committee")
         "state_entered_at",
         "domain_labels",
         "created_by",

@@ -6,6 +6,7 @@ import tempfile
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -20,7 +21,7 @@ from .. import rules, selectors
 from ..downloads import private_file_response
 from ..emblems import clean_emblem
 from ..enums import AwardStatus, DocumentKind, DocumentStatus
-from ..models import Award, AwardRound, Document, Signatory
+from ..models import MAX_VALIDITY_YEARS, Award, AwardRound, Document, Signatory, validity_message
 from ..services import awards, rendering
 from ..services.core import WorkflowError
 from ..uploads import UploadRefused
@@ -43,6 +44,18 @@ class AwardRoundForm(forms.ModelForm):
             "year", "ceremony_date", "ceremony_place_th", "ceremony_place_en", "presenter_th", "presenter_en",
             "digit_style", "validity_years", "emblem",
         ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One range, one message: Django's field says "at least 0" (a positive number) before the
+        # model's "at least 1". (Not there for a reader who may not change the round.)
+        field = self.fields.get("validity_years")
+        if field is None:
+            return
+        field.validators = [MinValueValidator(1), MaxValueValidator(MAX_VALIDITY_YEARS)]
+        field.widget.attrs.update(min=1, max=MAX_VALIDITY_YEARS)
+        message = validity_message()
+        field.error_messages.update(min_value=message, max_value=message)
 
     def clean_emblem(self):
         emblem = self.cleaned_data.get("emblem")

@@ -20,7 +20,14 @@ class DecisionForm(forms.Form):
     """A body's decision on the selected applications, citing one resolution."""
 
     resolution = ResolutionChoiceField(
-        label=_("Resolution"), queryset=Resolution.objects.none(), required=False
+        label=_("Resolution"),
+        queryset=Resolution.objects.none(),
+        required=False,
+        # Said, for a resolution of a meeting set for a later date is silently missing from the list.
+        help_text=_(
+            "Only resolutions of meetings already held are listed; the meeting's agenda must include "
+            "the applications decided."
+        ),
     )
     note = forms.CharField(
         label=_("Note or reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})

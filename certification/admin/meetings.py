@@ -35,8 +35,9 @@ class ResolutionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["number"].required = False
-        self.fields["number"].label = _("Meeting number")
+        self.fields[
+            "number"
+        ].required = False  # its label: the field's own, "มติที่" as on the resolution's page
         self.fields["number"].help_text = _("Leave empty for the next number.")
 
 

@@ -79,7 +79,7 @@ class NotificationAdmin(RulesAdmin):
             return locked
         return [*locked, "recipients", "subject", "body"]
 
-    @admin.display(description=_("about"))
+    @admin.display(description=_("event announced"))  # not "about": in Thai, the subject's word (เรื่อง)
     def about(self, obj):
         return event_label(obj.event)
 

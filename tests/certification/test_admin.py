@@ -203,6 +203,17 @@ def test_screening_passed_reads_apart_from_in_screening_in_the_queue_and_on_the_
     ).content.decode()
     assert f"{passed} — ผ่านการคัดกรองแล้ว: รอคณะกรรมการ" in decide
     assert f"{pending} — อยู่ระหว่างคัดกรอง" in decide
+    award = client.post(
+        changelist, {"action": "award", "_selected_action": [passed.pk, pending.pk]}
+    ).content.decode()
+    assert f"{passed} — ผ่านการคัดกรองแล้ว: รอคณะกรรมการ" in award
+    assert f"{pending} — อยู่ระหว่างคัดกรอง" in award
+    for application, label in ((passed, "ผ่านการคัดกรองแล้ว: รอคณะกรรมการ"), (pending, "อยู่ระหว่างคัดกรอง")):
+        change = client.get(reverse("admin:certification_application_change", args=[application.pk]))
+        status = re.search(
+            r'field-status_label">.*?<div class="readonly">([^<]*)', change.content.decode(), re.S
+        )
+        assert status.group(1) == label
 
 
 def test_no_role_is_shown_a_link_it_would_follow_to_a_404(client, reference_data):
@@ -234,11 +245,29 @@ def test_rounds_refuse_a_validity_out_of_reason_and_dates_out_of_order(client):
     client.force_login(UserFactory(role=Role.SECRETARIAT))
     award_round = round_2565()
     url = reverse("admin:certification_awardround_change", args=[award_round.pk])
-    data, _unknown = page_data(client.get(url).context, {"validity_years": 1000})
-    response = client.post(url, data)
-    assert response.context["adminform"].form.errors["validity_years"] == ["ไม่เกิน 10 ปี"]
+    for years in (1000, 11, 0, -1):  # one range, one message (Django's own said "at least 0" for -1)
+        data, _unknown = page_data(client.get(url).context, {"validity_years": years})
+        response = client.post(url, data)
+        assert response.context["adminform"].form.errors["validity_years"] == ["ตั้งแต่ 1 ถึง 10 ปี"]
+    award_round.refresh_from_db()
+    assert award_round.validity_years == 2
+    assert 'min="1" max="10"' in client.get(url).content.decode()
     add = reverse("admin:certification_intakeround_add")
     values = {"year": "2570", "number": "1", "opens_on": "01/06/2570", "closes_on": "01/01/2570"}
     data, _unknown = page_data(client.get(add).context, values)
     response = client.post(add, data)
     assert response.context["adminform"].form.errors["closes_on"] == ["วันปิดรับสมัครต้องไม่ก่อนวันเปิดรับสมัคร"]
+
+
+@pytest.mark.parametrize("query", ["queue=bogus", "queue=", "domain=XXX", "overdue=no"])
+def test_an_unknown_queue_or_filter_value_shows_the_whole_list_with_a_word(client, query):
+    """It showed every application as if filtered; now as Django's own refusal of a wrong filter."""
+    application = submitted_proposal()
+    client.force_login(UserFactory(role=Role.SECRETARIAT))
+    url = reverse("admin:certification_application_changelist")
+    response = client.get(f"{url}?{query}")
+    assert (response.status_code, response["Location"]) == (302, f"{url}?e=1")
+    page = client.get(response["Location"]).content.decode()
+    assert "ตัวกรองในที่อยู่ไม่ถูกต้อง จึงแสดงรายการทั้งหมด" in page
+    assert application.title in page
+    assert client.get(f"{url}?queue=screening").status_code == 200

@@ -138,6 +138,30 @@ def test_the_evaluator_reads_the_plan_beside_the_form_saves_a_draft_and_submits(
     assert (assignment.submitted_at is not None, assignment.recommendation) == (True, "approve")
 
 
+def test_the_same_evaluator_twice_is_named_by_the_fields_name_in_the_pages_language(client, plan):
+    """Django's inline formset names the field as the code does ("evaluator"), glued to the Thai words."""
+    from tests.certification.test_admin_crawl import page_data
+
+    evaluator = UserFactory(role=Role.EVALUATOR)
+    client.force_login(UserFactory(role=Role.SECRETARIAT))
+    change = reverse("admin:certification_application_change", args=[plan.pk])
+    rows = [{"evaluator": evaluator.pk}, {"evaluator": evaluator.pk}]
+    for language, message in (
+        ("th", "โปรดแก้ไขข้อมูล ผู้ประเมิน ที่ซ้ำกัน"),
+        ("en", "Please correct the duplicate data for evaluator."),
+    ):
+        client.cookies["language"] = language
+        data, unknown = page_data(
+            client.get(change).context, {"inlines": {"certification.evaluatorassignment": rows}}
+        )
+        assert unknown == []
+        response = client.post(change, data)
+        assert response.status_code == 200
+        formset = response.context["inline_admin_formsets"][0].formset
+        assert [str(e) for e in formset.non_form_errors()] == [message]
+    assert not plan.assignments.exists()
+
+
 def test_an_evaluator_reads_neither_the_others_rows_nor_their_assignment_in_the_history(client, plan):
     """Assigned in the admin; one evaluator submits, another declares a conflict: the third reads only
     their own row of the evaluations and no line of the history names the others."""
@@ -259,6 +283,34 @@ def test_a_meeting_is_recorded_with_its_agenda_and_resolutions_in_the_admin(clie
     ]
 
 
+@pytest.mark.parametrize(
+    ("year", "date", "error"),
+    [
+        ("3000", "16/12/2569", "ปีต้องเป็น พ.ศ. 2569 ซึ่งเป็นปีของวันที่ประชุม หรือ พ.ศ. 2570 ซึ่งเป็นปีงบประมาณ"),
+        ("2568", "16/12/2569", "ปีต้องเป็น พ.ศ. 2569 ซึ่งเป็นปีของวันที่ประชุม หรือ พ.ศ. 2570 ซึ่งเป็นปีงบประมาณ"),
+        ("2570", "17/03/2569", "ปีต้องเป็น พ.ศ. 2569 ซึ่งเป็นปีของวันที่ประชุม"),
+        ("2569", "16/12/2569", None),
+        ("2570", "16/12/2569", None),  # the fiscal year 2570 begins on 1 October 2569
+        ("2569", "30/09/2569", None),
+    ],
+)
+def test_a_meetings_year_is_that_of_its_date_or_its_fiscal_year(client, year, date, error):
+    from tests.certification.test_admin_crawl import page_data
+
+    client.force_login(UserFactory(role=Role.COMMITTEE_SECRETARY))
+    add = reverse("admin:certification_meeting_add")
+    values = {"body": Body.COMMITTEE, "year": year, "number": "1", "date": date}
+    data, unknown = page_data(client.get(add).context, values)
+    assert unknown == []
+    response = client.post(add, data)
+    if error is None:
+        assert response.status_code == 302
+        assert Meeting.objects.get().year == int(year)
+    else:
+        assert response.context["adminform"].form.errors["year"] == [error]
+        assert not Meeting.objects.exists()
+
+
 def test_two_resolutions_with_one_number_are_refused_with_a_message(english, plan):
     english.force_login(UserFactory(role=Role.SECRETARIAT))
     data = {
@@ -274,8 +326,33 @@ def test_two_resolutions_with_one_number_are_refused_with_a_message(english, pla
     }
     response = english.post(reverse("admin:certification_meeting_add"), data)
     assert response.status_code == 200
-    assert "Please correct the duplicate data for number." in response.content.decode()
+    assert "Please correct the duplicate data for resolution number." in response.content.decode()
     assert (Meeting.objects.count(), Resolution.objects.count()) == (0, 0)
+
+
+def test_a_resolutions_number_reads_as_one_and_a_second_of_one_number_is_refused_with_it(client):
+    """The meeting's inline labels it "มติที่" as the resolution's own page does, not "ครั้งที่" like the
+    meeting's number; a number taken is refused in words, with the number."""
+    from tests.certification.test_admin_crawl import page_data
+    from tests.factories import meeting_resolution
+
+    secretariat = UserFactory(role=Role.SECRETARIAT)
+    resolution = meeting_resolution(Body.COMMITTEE, recorded_by=secretariat)
+    client.force_login(secretariat)
+    for url in (
+        reverse("admin:certification_meeting_add"),
+        reverse("admin:certification_meeting_change", args=[resolution.meeting.pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert re.search(r'<label for="id_resolutions-0-number">มติที่:</label>', page), url
+    add = reverse("admin:certification_resolution_add")
+    data, unknown = page_data(
+        client.get(add).context, {"meeting": resolution.meeting.pk, "number": "1", "text": "รับทราบ"}
+    )
+    assert unknown == []
+    response = client.post(add, data)
+    assert response.context["adminform"].form.non_field_errors() == ["มติที่ 1 ของการประชุมนี้มีอยู่แล้ว"]
+    assert Resolution.objects.count() == 1
 
 
 def test_the_resolution_chooser_shows_number_and_text(english):
@@ -289,6 +366,32 @@ def test_the_resolution_chooser_shows_number_and_text(english):
         {"action": "move_to_endorsed", "_selected_action": [application.pk]},
     ).content.decode()
     assert f"{resolution} — เห็นชอบ" in page
+
+
+def test_the_resolution_chooser_says_that_it_lists_only_meetings_already_held(client):
+    """A resolution of a meeting set for a later date is not listed: the chooser says so."""
+    import datetime
+
+    from smartcity.thaidate import be_year
+    from tests.factories import meeting_resolution
+
+    later = datetime.date.today() + datetime.timedelta(days=30)
+    secretary = UserFactory(role=Role.COMMITTEE_SECRETARY)
+    planned = meeting_resolution(Body.COMMITTEE, recorded_by=secretary, year=be_year(later), day=later)
+    application = ApplicationFactory(complete=True, status=Status.SUBCOMMITTEE_APPROVED)
+    client.force_login(secretary)
+    for language, words in (
+        ("th", "แสดงเฉพาะมติของการประชุมที่ประชุมไปแล้ว"),
+        ("en", "Only resolutions of meetings already held are listed"),
+    ):
+        client.cookies["language"] = language
+        page = client.post(
+            reverse("admin:certification_application_changelist"),
+            {"action": "move_to_endorsed", "_selected_action": [application.pk]},
+        ).content.decode()
+        assert re.search(r'<div class="help" id="id_resolution_helptext">' + words, page)
+        assert 'aria-describedby="id_resolution_helptext"' in page
+        assert str(planned) not in page
 
 
 # --- The work queue

@@ -242,6 +242,24 @@ def test_the_outbox_refuses_recipients_that_are_not_addresses_and_says_what_a_ma
     assert before.splitlines()[0] in listing
 
 
+def test_the_outbox_list_heads_each_column_apart(client):
+    """The subject and the event a mail announces were both headed เรื่อง."""
+    from django.contrib.admin.templatetags.admin_list import result_headers
+
+    client.force_login(UserFactory(role=Role.SECRETARIAT))
+    response = client.get(reverse("admin:certification_notification_changelist"))
+    headers = [str(header["text"]) for header in result_headers(response.context["cl"])][1:]
+    assert headers == [
+        "เรื่อง",
+        "ผู้รับ",
+        "ใบสมัคร",
+        "เหตุการณ์ที่แจ้ง",
+        "สถานะ",
+        "สร้างเมื่อ",
+        "อนุมัติส่งเมื่อ",
+    ]
+
+
 def test_every_step_of_the_walk_leaves_an_audit_entry():
     application = ApplicationFactory(complete=True, status=Status.SUBMITTED)
     secretariat = UserFactory(role=Role.SECRETARIAT)
