@@ -53,14 +53,17 @@
     boxes.forEach(function (b) { b.addEventListener("change", refreshChosen); });
     if (filter) {
       filter.addEventListener("input", applyFilter);
-      // Enter in the filter box ticks the only province found instead of sending the form.
+      // Enter in the filter box ticks the only province found (never unticks it) instead of sending
+      // the form.
       filter.addEventListener("keydown", function (event) {
         if (event.key !== "Enter") return;
         event.preventDefault();
         var visible = boxes.filter(function (b) { return !b.closest("li").hidden; });
         if (visible.length === 1) {
-          visible[0].checked = !visible[0].checked;
-          visible[0].dispatchEvent(new Event("change", { bubbles: true }));
+          if (!visible[0].checked) {
+            visible[0].checked = true;
+            visible[0].dispatchEvent(new Event("change", { bubbles: true }));
+          }
         } else if (visible.length) {
           visible[0].focus();
         }

@@ -21,7 +21,7 @@ pytestmark = [
     pytest.mark.usefixtures("reference_data"),
 ]
 
-AWARDS = 100  # a certificate and a plaque each: several seconds for one worker, the page polls every 2 s
+AWARDS = 30  # a certificate and a plaque each: several seconds for one worker, the page polls every 2 s
 
 
 def test_an_official_renders_a_round_and_watches_the_progress(browser, live_server, worker_log, tmp_path):

@@ -89,6 +89,8 @@ def test_a_proposal_from_an_empty_organisation_to_submitted_with_the_keyboard_al
     page.keyboard.type("ลำพูน")
     page.keyboard.press("Enter")  # the only province found is ticked
     assert page.is_checked("#id_provinces_51")
+    page.keyboard.press("Enter")  # and stays ticked
+    assert page.is_checked("#id_provinces_51")
     assert page.locator("[data-chosen]").inner_text() == "ลำพูน"
     for field, value in (
         ("#id_area_km2", "๒๒.๕"),
