@@ -74,7 +74,7 @@ def test_queueing_a_ready_round_again_keeps_one_file_each(worker_log):
     assert document_files() == ["SCP-2565-001.pdf", "SCT-2565-001.pdf"]
 
 
-BATCH = 20  # awards, two documents each
+BATCH = 10  # awards, two documents each
 
 
 def create_batch(env):
