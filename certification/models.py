@@ -361,6 +361,15 @@ class Meeting(models.Model):
             )
         raise ValidationError({"year": ValidationError(message, params={"year": calendar, "fiscal": fiscal})})
 
+    def unique_error_message(self, model_class, unique_check):
+        """A meeting number taken: said with the meeting, not Django's "Meeting with this Body, Year and
+        Number already exists"."""
+        if model_class is Meeting and tuple(unique_check) == ("body", "year", "number"):
+            return ValidationError(
+                _("%(meeting)s is already recorded."), code="unique_together", params={"meeting": str(self)}
+            )
+        return super().unique_error_message(model_class, unique_check)
+
 
 class Resolution(models.Model):
     """A resolution of a meeting. One resolution may decide many applications at once."""

@@ -25,6 +25,10 @@ class ProvinceFieldMixin:
         super().__init__(Province.objects.all() if queryset is None else queryset, **kwargs)
 
 
+# The names people type for provinces whose official names they rarely write out in full.
+PROVINCE_SHORT_NAMES = {"10": "กทม. กทม Krung Thep", "30": "โคราช Korat"}
+
+
 class ProvincePicker(forms.SelectMultiple):
     """Several provinces as checkboxes grouped by region (north to south), each region a ``<details>``
     opened when it holds a chosen province, with a filter box that static/js/province-picker.js brings
@@ -46,7 +50,15 @@ class ProvincePicker(forms.SelectMultiple):
                     "province": province,
                     "checked": province.pk in chosen,
                     "names": " ".join(
-                        filter(None, [province.name_th, province.name_en, province.name_en_iso])
+                        filter(
+                            None,
+                            [
+                                province.name_th,
+                                province.name_en,
+                                province.name_en_iso,
+                                PROVINCE_SHORT_NAMES.get(province.pk, ""),
+                            ],
+                        )
                     ),
                 }
             )

@@ -311,6 +311,20 @@ def test_a_meetings_year_is_that_of_its_date_or_its_fiscal_year(client, year, da
         assert not Meeting.objects.exists()
 
 
+def test_a_meeting_number_taken_is_refused_naming_the_meeting(client):
+    from tests.certification.test_admin_crawl import page_data
+
+    Meeting.objects.create(body=Body.COMMITTEE, year=2569, number=2, date=datetime.date(2026, 3, 17))
+    client.force_login(UserFactory(role=Role.COMMITTEE_SECRETARY))
+    add = reverse("admin:certification_meeting_add")
+    values = {"body": Body.COMMITTEE, "year": "2569", "number": "2", "date": "18/03/2569"}
+    data, _unknown = page_data(client.get(add).context, values)
+    response = client.post(add, data)
+    errors = response.context["adminform"].form.non_field_errors()
+    assert list(errors) == ["คณะกรรมการขับเคลื่อนการพัฒนาเมืองอัจฉริยะ ครั้งที่ 2/2569 บันทึกไว้แล้ว"]
+    assert Meeting.objects.count() == 1
+
+
 def test_two_resolutions_with_one_number_are_refused_with_a_message(english, plan):
     english.force_login(UserFactory(role=Role.SECRETARIAT))
     data = {

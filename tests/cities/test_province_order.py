@@ -193,3 +193,12 @@ def test_a_certified_citys_provinces_are_listed_in_thai_order(secretariat):
     secretariat.cookies["language"] = "en"
     html = secretariat.get(reverse("admin:cities_certifiedcity_changelist")).content.decode()
     assert "Ang Thong, Chiang Mai, Krabi" in html
+
+
+def test_the_picker_finds_provinces_by_the_short_names_people_type():
+    from cities.forms import ProvinceMultipleChoiceField, ProvincePicker
+
+    html = ProvinceMultipleChoiceField(widget=ProvincePicker).widget.render("provinces", [])
+    rows = {code: text for text, code in re.findall(r'<li data-names="([^"]*)">[\s\S]*?value="(\d+)"', html)}
+    assert "โคราช" in rows["30"] and "korat" in rows["30"]
+    assert "กทม" in rows["10"]
