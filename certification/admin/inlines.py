@@ -4,6 +4,7 @@ assigns them here), screenings and decisions."""
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .. import rules
@@ -14,8 +15,23 @@ from .base import ReadOnlyInline
 
 class ScreeningInline(ReadOnlyInline):
     model = Screening
-    fields = ["screened_at", "screened_by", "outcome", "reason"]
+    fields = ["screened_at", "screened_by", "outcome", "reason", "answers"]
     readonly_fields = fields
+
+    @admin.display(description=_("checklist"))
+    def answers(self, screening):
+        """Each criterion as it read at the screening, whether it was met, and the note written on it."""
+        rows = (
+            (
+                answer.get("text", ""),
+                _("met") if answer.get("met") else _("not met"),
+                format_html(" — <em>{}</em>", answer["note"]) if answer.get("note") else "",
+            )
+            for answer in (screening.checklist or {}).values()
+        )
+        return format_html(
+            '<ul class="screening-checklist">{}</ul>', format_html_join("", "<li>{}: {}{}</li>", rows)
+        )
 
 
 class DecisionInline(ReadOnlyInline):

@@ -271,3 +271,24 @@ def test_an_unknown_queue_or_filter_value_shows_the_whole_list_with_a_word(clien
     assert "ตัวกรองในที่อยู่ไม่ถูกต้อง จึงแสดงรายการทั้งหมด" in page
     assert application.title in page
     assert client.get(f"{url}?queue=screening").status_code == 200
+
+
+def test_the_screenings_checklist_answers_and_notes_stay_readable_on_the_application(client, reference_data):
+    from certification.models import ChecklistItem
+
+    secretariat = UserFactory(role=Role.SECRETARIAT)
+    application = submitted_proposal()
+    core.transition(application, Status.SCREENING, actor=secretariat)
+    items = list(ChecklistItem.objects.filter(is_active=True))
+    checklist = {str(item.pk): {"met": True, "note": ""} for item in items}
+    checklist[str(items[0].pk)] = {"met": False, "note": "ขาดหนังสือรับรอง <b>ตัวจริง</b>"}
+    review.record_screening(
+        application, actor=secretariat, outcome="rejected", checklist=checklist, reason="ไม่ผ่านคุณสมบัติ"
+    )
+    client.force_login(secretariat)
+    page = client.get(
+        reverse("admin:certification_application_change", args=[application.pk])
+    ).content.decode()
+    answers = page.split('<ul class="screening-checklist">')[1].split("</ul>")[0]
+    assert f"<li>{items[0].text_th}: ไม่ผ่าน — <em>ขาดหนังสือรับรอง &lt;b&gt;ตัวจริง&lt;/b&gt;</em></li>" in answers
+    assert f"<li>{items[1].text_th}: ผ่าน</li>" in answers
