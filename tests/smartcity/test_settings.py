@@ -89,15 +89,25 @@ def test_postgresql_goes_through_psycopg2():
     assert result.stdout.strip() == "psycopg2"
 
 
-def test_manage_py_says_why_it_refuses_without_a_secret_key():
+def manage_py(*arguments):
     code = (
-        "import runpy, sys; sys.argv = ['manage.py', 'makemigrations', '--check'];"
+        f"import runpy, sys; sys.argv = ['manage.py', *{list(arguments)!r}];"
         "runpy.run_path('manage.py', run_name='__main__')"
     )
-    result = run_in(code)
+    return run_in(code)
+
+
+def test_manage_py_says_why_it_refuses_without_a_secret_key():
+    result = manage_py("migrate", "--check")
     assert result.returncode == 1
     assert result.stderr.startswith("manage.py: SECRET_KEY must be set to a long random value")
     assert "set DEBUG=1" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_models_and_migrations_agree_checked_in_a_fresh_checkout_without_a_secret_key():
+    result = manage_py("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 @pytest.mark.parametrize("key", [None, "short", "a" * 60])
